@@ -1,0 +1,672 @@
+//! The private core: turns XML events into records. No I/O happens here; the reader feeds it
+//! events from a slice or a stream and it fills records, tracking the element stack, paths,
+//! limits and the well-formedness rules quick-xml leaves to its caller.
+
+use std::borrow::Cow;
+
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+
+use crate::classify::classify;
+use crate::error::{ErrorKind, WarningKind};
+use crate::format::Format;
+use crate::limits::{Limit, Limits};
+use crate::record::{Attribute, Header, Record, RecordKind};
+use crate::xml::chars::{first_illegal_char, is_name, is_xml_char};
+
+/// How values get from an event into a record whose lifetime is `'x`.
+pub(crate) trait Lift<'x> {
+    /// Stores `src` into `dst`.
+    fn assign(&self, dst: &mut Cow<'x, str>, src: Cow<'_, str>);
+}
+
+/// Slice input: strings that lie inside the input are re-borrowed from it (zero-copy);
+/// unescaped ones are moved.
+pub(crate) struct Borrow<'a> {
+    pub(crate) base: &'a str,
+}
+
+impl<'a> Lift<'a> for Borrow<'a> {
+    #[inline]
+    fn assign(&self, dst: &mut Cow<'a, str>, src: Cow<'_, str>) {
+        *dst = match src {
+            Cow::Borrowed(s) => match rel(s, self.base) {
+                Some(start) => match self.base.get(start..start + s.len()) {
+                    Some(b) => Cow::Borrowed(b),
+                    None => Cow::Owned(s.to_owned()),
+                },
+                None => Cow::Owned(s.to_owned()),
+            },
+            Cow::Owned(s) => Cow::Owned(s),
+        };
+    }
+}
+
+/// Stream input: events borrow a buffer that is reused, so values are copied, reusing the
+/// record's strings.
+pub(crate) struct Copy;
+
+impl<'x> Lift<'x> for Copy {
+    #[inline]
+    fn assign(&self, dst: &mut Cow<'x, str>, src: Cow<'_, str>) {
+        match dst {
+            Cow::Owned(s) => {
+                s.clear();
+                s.push_str(&src);
+            }
+            Cow::Borrowed(_) => *dst = Cow::Owned(src.into_owned()),
+        }
+    }
+}
+
+/// A problem found while handling one event, with its offset; the reader adds line, column
+/// and path.
+pub(crate) struct Issue {
+    pub(crate) offset: u64,
+    pub(crate) path: String,
+    pub(crate) kind: IssueKind,
+}
+
+pub(crate) enum IssueKind {
+    Error(ErrorKind),
+    Warning(WarningKind),
+}
+
+struct Frame {
+    name: String,
+    index: u32,
+    kind: Option<RecordKind>,
+    children: Vec<(Box<str>, u32)>,
+}
+
+impl Frame {
+    fn child_index(&mut self, name: &str) -> u32 {
+        if let Some((_, n)) = self.children.iter_mut().find(|(c, _)| &**c == name) {
+            *n += 1;
+            return *n;
+        }
+        self.children.push((name.into(), 1));
+        1
+    }
+}
+
+/// Where the assembler is in the document.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+    Prolog,
+    Body,
+    Epilog,
+}
+
+/// The state of one document being assembled.
+pub(crate) struct Assembler<'x> {
+    limits: Limits,
+    format: Format,
+    phase: Phase,
+    frames: Vec<Frame>,
+    depth: usize,
+    elements: u64,
+    pub(crate) header: Header<'x>,
+    doctype_seen: bool,
+    /// The element whose record waits for its text, or a text record being gathered.
+    pending: Record<'x>,
+    /// Whether `pending` is waiting (an open element or text).
+    open: bool,
+    /// Whether `pending` is complete and must be returned next.
+    ready: bool,
+    pub(crate) issues: Vec<Issue>,
+}
+
+/// What handling one event produced.
+pub(crate) enum Step {
+    /// Nothing to return yet.
+    Continue,
+    /// The caller's record was filled.
+    Record,
+    /// The document ended cleanly.
+    End,
+    /// An error (in `issues`).
+    Failed,
+}
+
+fn rel(inner: &str, outer: &str) -> Option<usize> {
+    let (i, o) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
+    (i >= o && i + inner.len() <= o + outer.len()).then(|| i - o)
+}
+
+impl<'x> Assembler<'x> {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Assembler {
+            limits,
+            format: Format::Other,
+            phase: Phase::Prolog,
+            frames: Vec::new(),
+            depth: 0,
+            elements: 0,
+            header: Header::default(),
+            doctype_seen: false,
+            pending: Record::default(),
+            open: false,
+            ready: false,
+            issues: Vec::new(),
+        }
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    pub(crate) fn format(&self) -> Format {
+        self.format
+    }
+
+    pub(crate) fn in_prolog(&self) -> bool {
+        self.phase == Phase::Prolog
+    }
+
+    /// The element path of the current element, e.g. `/Inventory/Hardware[1]/Class[2]`.
+    pub(crate) fn path(&self) -> String {
+        let mut out = String::new();
+        for (i, f) in self.frames[..self.depth].iter().enumerate() {
+            out.push('/');
+            out.push_str(&f.name);
+            if i > 0 {
+                out.push('[');
+                out.push_str(&f.index.to_string());
+                out.push(']');
+            }
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
+    }
+
+    fn error(&mut self, offset: u64, kind: ErrorKind) -> Step {
+        let path = self.path();
+        self.issues.push(Issue {
+            offset,
+            path,
+            kind: IssueKind::Error(kind),
+        });
+        Step::Failed
+    }
+
+    fn warn(&mut self, offset: u64, kind: WarningKind) {
+        let path = self.path();
+        self.issues.push(Issue {
+            offset,
+            path,
+            kind: IssueKind::Warning(kind),
+        });
+    }
+
+    fn check_chars(&mut self, value: &str, offset: u64) {
+        if let Some((at, c)) = first_illegal_char(value) {
+            self.warn(
+                offset + at as u64,
+                WarningKind::IllegalCharacter {
+                    code_point: u32::from(c),
+                },
+            );
+        }
+    }
+
+    /// Takes a completed record out, if one is waiting.
+    #[inline]
+    pub(crate) fn take_ready(&mut self, rec: &mut Record<'x>) -> bool {
+        if self.ready {
+            self.ready = false;
+            std::mem::swap(rec, &mut self.pending);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Handles one event that starts at `offset`.
+    #[inline]
+    pub(crate) fn handle<L: Lift<'x>>(
+        &mut self,
+        lift: &L,
+        event: Event<'_>,
+        offset: u64,
+        rec: &mut Record<'x>,
+    ) -> Step {
+        match event {
+            Event::Start(e) => self.start(lift, &e, offset, false, rec),
+            Event::Empty(e) => self.start(lift, &e, offset, true, rec),
+            Event::End(_) => self.end(rec),
+            Event::Text(t) => {
+                let content = t.xml10_content();
+                self.text(lift, content, offset, false, rec)
+            }
+            Event::CData(t) => {
+                if self.phase != Phase::Body {
+                    return self.error(offset, ErrorKind::TextOutsideRoot);
+                }
+                let content = t.xml10_content();
+                self.text(lift, content, offset + 9, true, rec)
+            }
+            Event::GeneralRef(r) => {
+                if self.phase != Phase::Body {
+                    return self.error(offset, ErrorKind::TextOutsideRoot);
+                }
+                let resolved: Cow<'static, str> = match r.resolve_char_ref() {
+                    Ok(Some(c)) => {
+                        if !is_xml_char(c) {
+                            self.warn(
+                                offset,
+                                WarningKind::IllegalCharacter {
+                                    code_point: u32::from(c),
+                                },
+                            );
+                        }
+                        Cow::Owned(c.to_string())
+                    }
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                        Some(s) => Cow::Borrowed(s),
+                        None => {
+                            return self.error(offset, ErrorKind::UndeclaredEntity(r.to_string()));
+                        }
+                    },
+                    Err(e) => return self.error(offset, ErrorKind::Syntax(e.to_string())),
+                };
+                self.text(lift, resolved, offset, true, rec)
+            }
+            Event::Comment(c) => {
+                self.check_chars(&c, offset + 4);
+                Step::Continue
+            }
+            Event::PI(pi) => {
+                if pi.target().eq_ignore_ascii_case("xml") {
+                    return self.error(
+                        offset,
+                        ErrorKind::Syntax("XML declaration allowed only at the start".into()),
+                    );
+                }
+                if self.phase == Phase::Prolog {
+                    let mut s = Cow::Borrowed("");
+                    lift.assign(&mut s, pi.into_inner());
+                    self.header.processing_instructions.push(s);
+                }
+                Step::Continue
+            }
+            Event::Decl(d) => {
+                if offset != 0 {
+                    return self.error(
+                        offset,
+                        ErrorKind::Syntax("XML declaration allowed only at the start".into()),
+                    );
+                }
+                match d.version() {
+                    Ok(v) if v == "1.0" || v == "1.1" => Step::Continue,
+                    Ok(v) => self.error(
+                        offset,
+                        ErrorKind::Syntax(format!("unsupported XML version {v:?}")),
+                    ),
+                    Err(e) => self.error(offset, ErrorKind::Syntax(e.to_string())),
+                }
+            }
+            Event::DocType(d) => {
+                if self.phase != Phase::Prolog || self.doctype_seen {
+                    return self.error(
+                        offset,
+                        ErrorKind::Syntax("DOCTYPE must come once, before the root".into()),
+                    );
+                }
+                self.doctype_seen = true;
+                if let Some(name) = entity_declaration(&d) {
+                    return self.error(offset, ErrorKind::EntityDeclaration(name));
+                }
+                let content = d.xml10_content();
+                let mut s = Cow::Borrowed("");
+                lift.assign(&mut s, Cow::Borrowed(content.trim()));
+                self.header.doctype = Some(s);
+                Step::Continue
+            }
+            Event::Eof => match self.phase {
+                Phase::Prolog => self.error(offset, ErrorKind::Empty),
+                Phase::Body => {
+                    let name = self.frames[self.depth - 1].name.clone();
+                    self.error(offset, ErrorKind::Truncated(name))
+                }
+                Phase::Epilog => Step::End,
+            },
+        }
+    }
+
+    fn start<L: Lift<'x>>(
+        &mut self,
+        lift: &L,
+        e: &BytesStart<'_>,
+        offset: u64,
+        empty: bool,
+        rec: &mut Record<'x>,
+    ) -> Step {
+        let name = e.name().0;
+        if !is_name(name) {
+            return self.error(offset, ErrorKind::InvalidName(name.to_string()));
+        }
+        match self.phase {
+            Phase::Epilog => {
+                return self.error(
+                    offset,
+                    ErrorKind::AfterRoot(format!("second root element <{name}>")),
+                );
+            }
+            Phase::Prolog => return self.root(lift, e, offset, empty),
+            Phase::Body => {}
+        }
+        self.elements += 1;
+        if self.elements > self.limits.max_elements {
+            return self.error(
+                offset,
+                ErrorKind::Limit {
+                    limit: Limit::Elements,
+                    max: self.limits.max_elements,
+                },
+            );
+        }
+        if self.depth + 1 > self.limits.max_depth {
+            return self.error(
+                offset,
+                ErrorKind::Limit {
+                    limit: Limit::Depth,
+                    max: self.limits.max_depth as u64,
+                },
+            );
+        }
+        // The pending element now has a child, or pending text is complete.
+        let emitted = self.flush_open(rec);
+        let parent = &mut self.frames[self.depth - 1];
+        let index = parent.child_index(name);
+        let parent_kind = parent.kind;
+        let kind = classify(self.format, parent_kind, name);
+        let depth = self.depth as u32;
+        // Fill the target: the caller's record when nothing was emitted and the element is
+        // empty (complete now), the pending slot otherwise.
+        let direct = empty && !emitted;
+        let target = if direct { &mut *rec } else { &mut self.pending };
+        target.kind = kind;
+        target.depth = depth;
+        target.index = index;
+        target.offset = offset;
+        target.text = None;
+        lift.assign(&mut target.name, Cow::Borrowed(name));
+        if let Err(step) = self.fill_attributes(lift, e, offset, direct, rec) {
+            return step;
+        }
+        if empty {
+            if direct {
+                return Step::Record;
+            }
+            self.ready = true;
+        } else {
+            self.push_frame(name, index, Some(kind));
+            self.open = true;
+        }
+        if emitted {
+            Step::Record
+        } else {
+            Step::Continue
+        }
+    }
+
+    /// Completes the open record or text, moving it into `rec`. Returns whether it did.
+    fn flush_open(&mut self, rec: &mut Record<'x>) -> bool {
+        if !self.open {
+            return false;
+        }
+        self.open = false;
+        if self.pending.kind == RecordKind::Text {
+            if self
+                .pending
+                .text
+                .as_deref()
+                .is_none_or(|t| t.trim_ascii().is_empty())
+            {
+                return false;
+            }
+        } else if self
+            .pending
+            .text
+            .as_deref()
+            .is_some_and(|t| t.trim_ascii().is_empty())
+        {
+            // Whitespace before the first child is layout, not data.
+            self.pending.text = None;
+        }
+        std::mem::swap(rec, &mut self.pending);
+        true
+    }
+
+    fn push_frame(&mut self, name: &str, index: u32, kind: Option<RecordKind>) {
+        if self.depth < self.frames.len() {
+            let f = &mut self.frames[self.depth];
+            f.name.clear();
+            f.name.push_str(name);
+            f.index = index;
+            f.kind = kind;
+            f.children.clear();
+        } else {
+            self.frames.push(Frame {
+                name: name.to_string(),
+                index,
+                kind,
+                children: Vec::new(),
+            });
+        }
+        self.depth += 1;
+    }
+
+    fn fill_attributes<L: Lift<'x>>(
+        &mut self,
+        lift: &L,
+        e: &BytesStart<'_>,
+        offset: u64,
+        direct: bool,
+        rec: &mut Record<'x>,
+    ) -> Result<(), Step> {
+        let raw: &str = e;
+        let mut n = 0usize;
+        let mut attrs = e.attributes();
+        attrs.with_checks(true);
+        for attr in attrs {
+            let attr = match attr {
+                Ok(a) => a,
+                Err(err) => return Err(self.error(offset, ErrorKind::Syntax(err.to_string()))),
+            };
+            n += 1;
+            if n > self.limits.max_attributes {
+                return Err(self.error(
+                    offset,
+                    ErrorKind::Limit {
+                        limit: Limit::Attributes,
+                        max: self.limits.max_attributes as u64,
+                    },
+                ));
+            }
+            let key = attr.key.0;
+            if !is_name(key) {
+                return Err(self.error(offset, ErrorKind::InvalidName(key.to_string())));
+            }
+            let value_offset = offset + 1 + rel(&attr.value, raw).unwrap_or(0) as u64;
+            if attr.value.len() as u64 > self.limits.max_value_bytes {
+                return Err(self.error(
+                    value_offset,
+                    ErrorKind::Limit {
+                        limit: Limit::ValueBytes,
+                        max: self.limits.max_value_bytes,
+                    },
+                ));
+            }
+            if memchr::memchr(b'<', attr.value.as_bytes()).is_some() {
+                return Err(self.error(
+                    value_offset,
+                    ErrorKind::Syntax(format!("'<' in the value of attribute {key:?}")),
+                ));
+            }
+            let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(v) => v,
+                Err(err) => {
+                    let kind = match err {
+                        quick_xml::Error::Escape(
+                            quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
+                        ) => ErrorKind::UndeclaredEntity(name),
+                        other => ErrorKind::Syntax(format!("in attribute {key:?}: {other}")),
+                    };
+                    return Err(self.error(value_offset, kind));
+                }
+            };
+            self.check_chars(&value, value_offset);
+            let target = if direct { &mut *rec } else { &mut self.pending };
+            let list = &mut target.attributes;
+            if n <= list.len() {
+                let slot = &mut list[n - 1];
+                lift.assign(&mut slot.name, Cow::Borrowed(key));
+                lift.assign(&mut slot.value, value);
+            } else {
+                let mut slot = Attribute::new("", "");
+                lift.assign(&mut slot.name, Cow::Borrowed(key));
+                lift.assign(&mut slot.value, value);
+                list.push(slot);
+            }
+        }
+        let target = if direct { &mut *rec } else { &mut self.pending };
+        target.attributes.truncate(n);
+        Ok(())
+    }
+
+    fn root<L: Lift<'x>>(
+        &mut self,
+        lift: &L,
+        e: &BytesStart<'_>,
+        offset: u64,
+        empty: bool,
+    ) -> Step {
+        let name = e.name().0;
+        self.format = Format::from_root(name);
+        lift.assign(&mut self.header.root, Cow::Borrowed(name));
+        self.elements = 1;
+        // Read the root's attributes through the pending slot, then move them to the header.
+        let mut scratch = Record::default();
+        if let Err(step) = self.fill_attributes(lift, e, offset, false, &mut scratch) {
+            return step;
+        }
+        self.header.attributes = std::mem::take(&mut self.pending.attributes);
+        self.push_frame(name, 1, None);
+        self.phase = if empty { Phase::Epilog } else { Phase::Body };
+        if empty {
+            self.depth = 0;
+        }
+        Step::Continue
+    }
+
+    fn end(&mut self, rec: &mut Record<'x>) -> Step {
+        let emitted = self.flush_open(rec);
+        self.depth -= 1;
+        if self.depth == 0 {
+            self.phase = Phase::Epilog;
+        }
+        if emitted {
+            Step::Record
+        } else {
+            Step::Continue
+        }
+    }
+
+    fn text<L: Lift<'x>>(
+        &mut self,
+        lift: &L,
+        content: Cow<'_, str>,
+        offset: u64,
+        always_data: bool,
+        rec: &mut Record<'x>,
+    ) -> Step {
+        if self.phase != Phase::Body {
+            if content.trim_ascii().is_empty() {
+                return Step::Continue;
+            }
+            return self.error(offset, ErrorKind::TextOutsideRoot);
+        }
+        if content.len() as u64 > self.limits.max_value_bytes {
+            return self.error(
+                offset,
+                ErrorKind::Limit {
+                    limit: Limit::ValueBytes,
+                    max: self.limits.max_value_bytes,
+                },
+            );
+        }
+        if memchr::memmem::find(content.as_bytes(), b"]]>").is_some() && !always_data {
+            return self.error(offset, ErrorKind::Syntax("']]>' in text".into()));
+        }
+        self.check_chars(&content, offset);
+        let _ = rec;
+        if !self.open {
+            // Text after a child element (or directly in the root): a text record.
+            if content.trim_ascii().is_empty() && !always_data {
+                return Step::Continue;
+            }
+            self.pending.kind = RecordKind::Text;
+            self.pending.depth = self.depth as u32;
+            self.pending.index = 0;
+            self.pending.offset = offset;
+            self.pending.attributes.clear();
+            self.pending.name = Cow::Borrowed("");
+            self.pending.text = None;
+            self.open = true;
+        }
+        match &mut self.pending.text {
+            None => {
+                let mut s = Cow::Borrowed("");
+                lift.assign(&mut s, content);
+                self.pending.text = Some(s);
+            }
+            Some(existing) => {
+                if existing.len() as u64 + content.len() as u64 > self.limits.max_value_bytes {
+                    return self.error(
+                        offset,
+                        ErrorKind::Limit {
+                            limit: Limit::ValueBytes,
+                            max: self.limits.max_value_bytes,
+                        },
+                    );
+                }
+                existing.to_mut().push_str(&content);
+            }
+        }
+        Step::Continue
+    }
+}
+
+/// The name of the first entity declared in a DOCTYPE's internal subset, if any.
+fn entity_declaration(doctype: &str) -> Option<String> {
+    let at = doctype.find("<!ENTITY")?;
+    let rest = doctype[at + "<!ENTITY".len()..].trim_start();
+    let rest = rest.strip_prefix('%').map_or(rest, str::trim_start);
+    let name: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>')
+        .collect();
+    Some(if name.is_empty() { "?".into() } else { name })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_declarations_are_found() {
+        assert_eq!(
+            entity_declaration(r#"x [ <!ENTITY lol "lol"> ]"#).as_deref(),
+            Some("lol")
+        );
+        assert_eq!(
+            entity_declaration(r#"x [ <!ENTITY % pe SYSTEM "http://x"> ]"#).as_deref(),
+            Some("pe")
+        );
+        assert_eq!(entity_declaration(r#"Inventory PUBLIC "a" "b""#), None);
+    }
+}

@@ -1,0 +1,354 @@
+//! Thin input drivers: gzip and encoding detection, decompression and transcoding.
+//!
+//! Everything here turns bytes as they arrive (a slice, any `BufRead`, a file) into UTF-8 XML
+//! text, either as a slice (zero-copy where possible) or as a capped stream. Nothing here knows
+//! XML beyond the byte-order mark and the encoding named in the XML declaration.
+
+pub(crate) mod capped;
+mod encoding;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use flate2::bufread::MultiGzDecoder;
+
+pub(crate) use capped::{CappedReader, map_io};
+pub use encoding::TextEncoding;
+pub(crate) use encoding::sniff;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::{Limit, Limits};
+
+/// How the bytes were compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Compression {
+    /// Plain XML.
+    None,
+    /// gzip (one or more members), recognised by the magic bytes `1F 8B`.
+    Gzip,
+}
+
+impl Compression {
+    /// Detects gzip by its magic bytes.
+    pub fn detect(prefix: &[u8]) -> Compression {
+        if prefix.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else {
+            Compression::None
+        }
+    }
+}
+
+/// Files at least this large (and not gzipped) are memory-mapped instead of read.
+pub const MMAP_THRESHOLD: u64 = 16 << 20;
+
+/// Reusable buffers for reading documents from files or compressed slices, so that a loop over
+/// many files allocates only while the buffers grow.
+#[derive(Default)]
+pub struct InputBuffer {
+    pub(crate) raw: Vec<u8>,
+    pub(crate) text: Vec<u8>,
+    pub(crate) map: Option<memmap2::Mmap>,
+}
+
+impl std::fmt::Debug for InputBuffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InputBuffer")
+            .field("raw_capacity", &self.raw.capacity())
+            .field("text_capacity", &self.text.capacity())
+            .field("mapped", &self.map.is_some())
+            .finish()
+    }
+}
+
+impl InputBuffer {
+    /// New, empty buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// The XML text of a document, ready to tokenise, and what was done to get it.
+pub(crate) enum Text<'a> {
+    /// UTF-8 text in memory (borrowed from the caller, a buffer or a mapping).
+    Slice(&'a [u8]),
+    /// UTF-8 text arriving from a stream.
+    Stream(Box<dyn BufRead + 'a>),
+}
+
+/// What the input layer found out about a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputInfo {
+    /// The compression found.
+    pub compression: Compression,
+    /// The text encoding found.
+    pub encoding: TextEncoding,
+    /// Whether a byte-order mark was present (it is not part of the XML text).
+    pub bom: bool,
+}
+
+/// Decompresses `raw` into `out` if the result fits in `max_bytes`. Returns `Ok(false)` when it
+/// does not fit (the caller then streams instead).
+fn gunzip_into(raw: &[u8], out: &mut Vec<u8>, max_bytes: u64) -> Result<bool> {
+    out.clear();
+    let mut decoder = MultiGzDecoder::new(raw).take(max_bytes + 1);
+    decoder
+        .read_to_end(out)
+        .map_err(|e| capped::map_io(GzipErrors::wrap(e), None))?;
+    Ok(out.len() as u64 <= max_bytes)
+}
+
+/// Turns UTF-8/BOM/transcoded text in memory into a slice of UTF-8 text, transcoding into
+/// `scratch` when needed.
+fn text_from_memory<'a>(
+    bytes: &'a [u8],
+    scratch: &'a mut Vec<u8>,
+    limits: &Limits,
+) -> Result<(&'a [u8], TextEncoding, bool)> {
+    let sniffed = sniff(bytes)?;
+    let body = &bytes[sniffed.bom_len..];
+    if sniffed.encoding.is_utf8() {
+        check_size(body.len() as u64, limits)?;
+        return Ok((body, sniffed.encoding, sniffed.bom_len > 0));
+    }
+    let decoded = sniffed.encoding.decode_strict(body)?;
+    check_size(decoded.len() as u64, limits)?;
+    scratch.clear();
+    scratch.extend_from_slice(decoded.as_bytes());
+    Ok((scratch.as_slice(), sniffed.encoding, sniffed.bom_len > 0))
+}
+
+fn check_size(len: u64, limits: &Limits) -> Result<()> {
+    if len > limits.max_xml_bytes {
+        return Err(Error::new(ErrorKind::Limit {
+            limit: Limit::XmlBytes,
+            max: limits.max_xml_bytes,
+        }));
+    }
+    Ok(())
+}
+
+/// Opens bytes in memory: plain UTF-8 is borrowed as is; gzip is decompressed into `buffer`
+/// when it fits [`Limits::max_in_memory_bytes`], streamed otherwise; other encodings are
+/// transcoded.
+pub(crate) fn open_slice<'a>(
+    bytes: &'a [u8],
+    buffer: Option<&'a mut InputBuffer>,
+    limits: &Limits,
+) -> Result<(Text<'a>, InputInfo)> {
+    let compression = Compression::detect(bytes);
+    match (compression, buffer) {
+        (Compression::None, buffer) => {
+            let sniffed = sniff(bytes)?;
+            if sniffed.encoding.is_utf8() {
+                let body = &bytes[sniffed.bom_len..];
+                check_size(body.len() as u64, limits)?;
+                let info = InputInfo {
+                    compression,
+                    encoding: sniffed.encoding,
+                    bom: sniffed.bom_len > 0,
+                };
+                return Ok((Text::Slice(body), info));
+            }
+            match buffer {
+                Some(buf) => {
+                    let (text, encoding, bom) = text_from_memory(bytes, &mut buf.text, limits)?;
+                    Ok((
+                        Text::Slice(text),
+                        InputInfo {
+                            compression,
+                            encoding,
+                            bom,
+                        },
+                    ))
+                }
+                None => open_stream(Box::new(bytes), Compression::None, limits),
+            }
+        }
+        (Compression::Gzip, Some(buf)) => {
+            if gunzip_into(bytes, &mut buf.raw, limits.max_in_memory_bytes)? {
+                let (text, encoding, bom) = text_from_memory(&buf.raw, &mut buf.text, limits)?;
+                Ok((
+                    Text::Slice(text),
+                    InputInfo {
+                        compression,
+                        encoding,
+                        bom,
+                    },
+                ))
+            } else {
+                open_stream(Box::new(bytes), Compression::Gzip, limits)
+            }
+        }
+        (Compression::Gzip, None) => open_stream(Box::new(bytes), Compression::Gzip, limits),
+    }
+}
+
+/// Opens a file: read into `buffer` (memory-mapped when large and plain), decompressed in
+/// memory when it fits, streamed otherwise.
+pub(crate) fn open_path<'a>(
+    path: &Path,
+    buffer: &'a mut InputBuffer,
+    limits: &Limits,
+) -> Result<(Text<'a>, InputInfo, u64)> {
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut magic = [0u8; 2];
+    let n = read_prefix(&mut file, &mut magic)?;
+    let compression = Compression::detect(&magic[..n]);
+    buffer.map = None;
+    if compression == Compression::None && len >= MMAP_THRESHOLD {
+        // A mapping of a file another process truncates can fault; incoming folders are
+        // written atomically by the beacon, so this is the documented trade-off for speed.
+        let map = map_file(&file)?;
+        buffer.map = Some(map);
+        let bytes: &'a [u8] = buffer.map.as_deref().unwrap_or_default();
+        let (text, info) = open_slice(bytes, None, limits)?;
+        return Ok((text, info, len));
+    }
+    if compression == Compression::Gzip && len > limits.max_in_memory_bytes {
+        let reader = BufReader::with_capacity(64 << 10, File::open(path)?);
+        let (text, info) = open_stream(Box::new(reader), compression, limits)?;
+        return Ok((text, info, len));
+    }
+    buffer.raw.clear();
+    buffer.raw.extend_from_slice(&magic[..n]);
+    file.read_to_end(&mut buffer.raw)?;
+    let InputBuffer { raw, text, .. } = buffer;
+    let raw: &'a [u8] = raw;
+    match compression {
+        Compression::None => {
+            let (slice, encoding, bom) = text_from_memory(raw, text, limits)?;
+            let info = InputInfo {
+                compression,
+                encoding,
+                bom,
+            };
+            Ok((Text::Slice(slice), info, len))
+        }
+        Compression::Gzip => {
+            if gunzip_into(raw, text, limits.max_in_memory_bytes)? {
+                let sniffed = sniff(text)?;
+                if sniffed.encoding.is_utf8() {
+                    let body = &text[sniffed.bom_len..];
+                    check_size(body.len() as u64, limits)?;
+                    let info = InputInfo {
+                        compression,
+                        encoding: sniffed.encoding,
+                        bom: sniffed.bom_len > 0,
+                    };
+                    return Ok((Text::Slice(body), info, len));
+                }
+            }
+            let (stream, info) = open_stream(Box::new(raw), compression, limits)?;
+            Ok((stream, info, len))
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+fn map_file(file: &File) -> Result<memmap2::Mmap> {
+    // SAFETY: the mapping is read-only and private to this reader; see the note in open_path
+    // about files truncated while mapped.
+    Ok(unsafe { memmap2::Mmap::map(file)? })
+}
+
+fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Opens a stream: sniffs gzip, then the encoding, and returns capped UTF-8 text.
+pub(crate) fn open_stream<'a>(
+    mut reader: Box<dyn BufRead + 'a>,
+    compression_hint: Compression,
+    limits: &Limits,
+) -> Result<(Text<'a>, InputInfo)> {
+    let _ = compression_hint;
+    let head = reader.fill_buf()?;
+    let compression = if head.len() >= 2 {
+        Compression::detect(head)
+    } else {
+        // A one-byte first read: look at two bytes the slow way.
+        let mut magic = [0u8; 2];
+        let n = read_prefix(&mut reader, &mut magic)?;
+        let compression = Compression::detect(&magic[..n]);
+        reader = Box::new(io::Cursor::new(magic[..n].to_vec()).chain(reader));
+        compression
+    };
+    let decompressed: Box<dyn Read + 'a> = match compression {
+        Compression::Gzip => Box::new(GzipErrors(MultiGzDecoder::new(reader))),
+        Compression::None => Box::new(reader),
+    };
+    let mut capped = CappedReader::new(decompressed, limits.max_xml_bytes);
+    let mut prefix = [0u8; 512];
+    let n = read_prefix(&mut capped, &mut prefix).map_err(|e| capped::map_io(e, Some(limits)))?;
+    let sniffed = sniff(&prefix[..n])?;
+    let info = InputInfo {
+        compression,
+        encoding: sniffed.encoding,
+        bom: sniffed.bom_len > 0,
+    };
+    let rest = io::Cursor::new(prefix[..n].to_vec()).chain(capped);
+    let text: Box<dyn BufRead + 'a> = if sniffed.encoding.is_utf8() {
+        let mut r = BufReader::with_capacity(64 << 10, rest);
+        r.consume(sniffed.bom_len);
+        Box::new(r)
+    } else {
+        let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(sniffed.encoding.as_encoding_rs()))
+            .bom_override(true)
+            .bom_sniffing(false)
+            .strip_bom(true)
+            .build(rest);
+        let mut r = BufReader::with_capacity(64 << 10, decoder);
+        // The decoder keeps a UTF-16 BOM as U+FEFF: drop it so positions start at the text.
+        if r.fill_buf()?.starts_with("\u{feff}".as_bytes()) {
+            r.consume(3);
+        }
+        Box::new(r)
+    };
+    Ok((Text::Stream(text), info))
+}
+
+/// Maps flate2's I/O errors on corrupt data to a recognisable message.
+struct GzipErrors<R>(R);
+
+impl<R: Read> Read for GzipErrors<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(GzipErrors::wrap)
+    }
+}
+
+impl GzipErrors<()> {
+    /// Marks an error from the gzip decoder as a gzip failure (I/O errors below it stay).
+    fn wrap(e: io::Error) -> io::Error {
+        match e.kind() {
+            io::ErrorKind::InvalidInput
+            | io::ErrorKind::InvalidData
+            | io::ErrorKind::UnexpectedEof => io::Error::new(e.kind(), GzipFailure(e.to_string())),
+            _ => e,
+        }
+    }
+}
+
+/// The payload of an I/O error raised by corrupt gzip data.
+#[derive(Debug)]
+pub(crate) struct GzipFailure(pub(crate) String);
+
+impl std::fmt::Display for GzipFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for GzipFailure {}

@@ -1,0 +1,5 @@
+//! The private XML core: characters, positions and the event source over quick-xml.
+
+pub(crate) mod chars;
+pub(crate) mod lines;
+pub(crate) mod source;
