@@ -61,6 +61,7 @@ mod assemble;
 mod classify;
 mod document;
 mod error;
+mod finding;
 mod format;
 mod input;
 mod limits;
@@ -73,6 +74,7 @@ mod xml;
 
 pub use document::{Document, write_document};
 pub use error::{Error, ErrorKind, Location, Position, Result, Warning, WarningKind};
+pub use finding::{Finding, Severity};
 pub use format::Format;
 pub use input::{Compression, InputBuffer, InputInfo, TextEncoding};
 pub use limits::{Limit, Limits};
