@@ -475,7 +475,10 @@ impl<'x> Assembler<'x> {
         for attr in attrs {
             let attr = match attr {
                 Ok(a) => a,
-                Err(err) => return Err(self.error(offset, ErrorKind::Syntax(err.to_string()))),
+                Err(err) => {
+                    let (at, message) = attr_error(&err);
+                    return Err(self.error(offset + 1 + at as u64, ErrorKind::Syntax(message)));
+                }
             };
             n += 1;
             if n > self.limits.max_attributes {
@@ -638,6 +641,22 @@ impl<'x> Assembler<'x> {
             }
         }
         Step::Continue
+    }
+}
+
+/// Where in the tag an attribute error is, and what it is.
+fn attr_error(err: &quick_xml::events::attributes::AttrError) -> (usize, String) {
+    use quick_xml::events::attributes::AttrError as E;
+    match *err {
+        E::ExpectedEq(at) => (at, "expected '=' after attribute name".into()),
+        E::ExpectedValue(at) => (at, "expected an attribute value".into()),
+        E::UnquotedValue(at) => (at, "attribute value must be quoted".into()),
+        E::ExpectedQuote(at, q) => (at, format!("attribute value not closed by {:?}", q as char)),
+        E::Duplicated(at, prev) => (
+            at,
+            format!("duplicate attribute (first at byte {prev} of the tag)"),
+        ),
+        _ => (0, err.to_string()),
     }
 }
 

@@ -82,7 +82,11 @@ impl fmt::Display for Finding {
         if loc.is_empty() {
             write!(f, "{}: {} [{}]", self.severity, self.message, self.rule)
         } else {
-            write!(f, "{loc}: {}: {} [{}]", self.severity, self.message, self.rule)
+            write!(
+                f,
+                "{loc}: {}: {} [{}]",
+                self.severity, self.message, self.rule
+            )
         }
     }
 }

@@ -1,1 +1,27 @@
-fn main() {}
+//! `ndi-tool`: validate, convert and compare FlexNet-style inventory files.
+//!
+//! `main` only parses flags, runs the command and maps the outcome to an exit code:
+//! 0 success, 1 when some input is invalid or differs, 2 on a usage or I/O error.
+
+mod cli;
+mod commands;
+mod inputs;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match commands::run(args) {
+        Ok(code) => code.into(),
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            output::error_line(&format!("ndi-tool: {err:#}"));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -117,7 +117,19 @@ impl<'a> Source<'a> {
                 let pos = self.position(self.offset());
                 return e.relocate(pos, path);
             }
-            XmlError::Encoding(_) => ErrorKind::Encoding { encoding: "UTF-8" },
+            XmlError::Encoding(ref enc) => {
+                let at = match self {
+                    Source::Slice { valid, .. } => valid.len() as u64,
+                    Source::Stream { .. } => match enc {
+                        quick_xml::encoding::EncodingError::Utf8(u) => {
+                            offset + u.valid_up_to() as u64
+                        }
+                        _ => offset,
+                    },
+                };
+                let pos = self.position(at.max(offset));
+                return Error::at(ErrorKind::Encoding { encoding: "UTF-8" }, pos, path);
+            }
             XmlError::Syntax(SyntaxError::UnclosedTag)
             | XmlError::Syntax(SyntaxError::UnclosedComment)
             | XmlError::Syntax(SyntaxError::UnclosedCData)

@@ -1,0 +1,65 @@
+//! Golden corpora: every valid file beside its expected dump, every invalid file beside its
+//! one-line expected error. `UPDATE_GOLDEN=1 cargo test -p ndi-format --test golden`
+//! rewrites the expectations (review the diff before committing).
+
+mod common;
+
+use common::{check_golden, dump, inputs};
+use ndi_format::Reader;
+
+const FORMATS: [&str; 4] = ["ndi", "mmi", "vdi", "disco"];
+
+#[test]
+fn valid_files_match_their_dumps() {
+    let mut n = 0;
+    for format in FORMATS {
+        for input in inputs(format, "valid") {
+            let bytes = std::fs::read(&input).unwrap();
+            check_golden(&input, &dump(&bytes));
+            n += 1;
+        }
+    }
+    assert!(n >= 10, "only {n} valid corpus files");
+}
+
+/// The error, as one line, without the file name (the corpus may live anywhere).
+fn error_line(bytes: &[u8]) -> String {
+    let result = Reader::from_slice(bytes).and_then(|mut r| {
+        let records: Result<Vec<_>, _> = r.records().collect();
+        records.map(|_| ())
+    });
+    match result {
+        Ok(()) => "no error".to_string(),
+        Err(e) => format!("{e}\n"),
+    }
+}
+
+#[test]
+fn invalid_files_fail_with_their_expected_error() {
+    let mut n = 0;
+    for format in FORMATS {
+        for input in inputs(format, "invalid") {
+            let bytes = std::fs::read(&input).unwrap();
+            let line = error_line(&bytes);
+            assert_ne!(line, "no error", "{} was accepted", input.display());
+            check_golden(&input, &line);
+            n += 1;
+        }
+    }
+    assert!(n >= 15, "only {n} invalid corpus files");
+}
+
+#[test]
+fn errors_name_the_file_when_read_from_a_path() {
+    let input = inputs("ndi", "invalid")
+        .into_iter()
+        .find(|p| p.ends_with("mismatched-end.ndi"))
+        .unwrap();
+    let mut buffer = ndi_format::InputBuffer::new();
+    let mut reader = Reader::from_path(&input, &mut buffer).unwrap();
+    let err = reader.records().find_map(Result::err).unwrap();
+    let text = err.to_string();
+    assert!(text.contains("mismatched-end.ndi:1:"), "{text}");
+    assert_eq!(err.location().file.as_deref(), Some(input.as_path()));
+    assert_eq!(err.rule(), "xml-syntax");
+}

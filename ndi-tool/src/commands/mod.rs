@@ -1,0 +1,45 @@
+//! One module per subcommand; each resolves its flags, does the work and returns an exit code.
+
+mod convert;
+mod generate;
+mod validate;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+/// The outcome of a command that ran to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was fine.
+    Success,
+    /// Some input was invalid (or, for `diff`, differed).
+    Failure,
+}
+
+impl From<Outcome> for std::process::ExitCode {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Success => std::process::ExitCode::SUCCESS,
+            Outcome::Failure => std::process::ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs the chosen command.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Convert(args) => convert::run(&args),
+        Command::Generate(args) => generate::run(&args),
+    }
+}
+
+/// A rayon pool with `threads` workers (default: one per core).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        b = b.num_threads(n.max(1));
+    }
+    Ok(b.build()?)
+}
