@@ -1,0 +1,433 @@
+//! Validation rules for schedules.
+
+use std::collections::HashMap;
+
+use ndi_format::{Finding, Reader, Severity};
+
+use crate::schedule::{EventItem, Schedule, ScheduleItem, Trigger};
+use crate::tree::{Locator, child_path};
+use crate::values::{
+    CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
+    parse_timestamp,
+};
+
+struct Sink {
+    loc: Locator,
+    findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// A finding about attribute `attr` (or the element itself) of the element whose start
+    /// tag is at `tag`.
+    fn push(
+        &mut self,
+        severity: Severity,
+        rule: &'static str,
+        message: String,
+        tag: u64,
+        attr: Option<&str>,
+        path: &str,
+    ) {
+        let offset = attr.map_or(tag, |a| self.loc.attribute_offset(tag, a));
+        let location = self.loc.location(offset, path);
+        self.findings
+            .push(Finding::new(severity, rule, message, location));
+    }
+
+    fn error(&mut self, rule: &'static str, message: String, tag: u64, attr: &str, path: &str) {
+        self.push(Severity::Error, rule, message, tag, Some(attr), path);
+    }
+
+    fn missing(&mut self, element: &str, attr: &str, tag: u64, path: &str) {
+        self.push(
+            Severity::Error,
+            "nds-required",
+            format!("{element} has no {attr} attribute"),
+            tag,
+            None,
+            path,
+        );
+    }
+}
+
+/// Reader errors and warnings as findings; `false` when the document could not be read.
+fn read_findings(bytes: &[u8], findings: &mut Vec<Finding>) -> bool {
+    let mut reader = match Reader::from_slice(bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            findings.push(Finding::from(&e));
+            return false;
+        }
+    };
+    let mut record = ndi_format::Record::default();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                findings.extend(reader.warnings().iter().map(Finding::from));
+                findings.push(Finding::from(&e));
+                return false;
+            }
+        }
+    }
+    findings.extend(reader.warnings().iter().map(Finding::from));
+    true
+}
+
+/// Whether `s` is a GUID in braces, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`.
+pub fn is_braced_guid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 38
+        && b[0] == b'{'
+        && b[37] == b'}'
+        && b[1..37].iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Validates a schedule (`.nds`): readable XML with a `Schedule` root, then the rules
+///
+/// | rule | severity | what |
+/// |---|---|---|
+/// | `nds-required` | error | `Schedule` without `NAME`; `Event` without `NAME` or `ID`; `Trigger` without `TYPE`; a time-based trigger without `DATESTART` or `TIMESTART`; a `Weekly`/`Monthly` trigger without `TYPE_PARAM` |
+/// | `nds-schedschema` | error | `SCHEDSCHEMA` not an integer |
+/// | `nds-timedatestamp` | error | `TIMEDATESTAMP` not `yyyyMMddTHHmmssZ` |
+/// | `nds-id` | error | an event `ID` that is not a braced GUID |
+/// | `nds-id-duplicate` | error | the same event `ID` twice |
+/// | `nds-boolean` | error | `NETWORK` not `true`/`false` |
+/// | `nds-catchup` | error | `CATCHUP` not `Never`, `Once`, `Always` or `Query` |
+/// | `nds-command` | error / warning | an event without `LogicalCommand` (error) or with several (warning) |
+/// | `nds-trigger-missing` | warning | an event without triggers |
+/// | `nds-trigger-type` | warning | an unknown trigger `TYPE` |
+/// | `nds-type-param` | error | `TYPE_PARAM` not an integer, or out of range for the type (`Daily` ≥ 1, `Weekly` mask 1–127, `Monthly` day 1–31) |
+/// | `nds-datestart`, `nds-dateend` | error | not a real `yyyyMMdd` date; `DATEEND` before `DATESTART` |
+/// | `nds-timestart` | error | not `HHmmss` within 000000–235959 |
+/// | `nds-duration` | error | `TIMEWINDOW`, `REPEAT`, `DURATION` or `IDLEDURATION` not a non-negative integer |
+/// | `nds-repeat` | error | `REPEAT` larger than `DURATION` |
+/// | `nds-timewindow` | error | `TIMEWINDOW` of a day (86400 s) or more |
+pub fn validate_schedule(bytes: &[u8]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if !read_findings(bytes, &mut findings) {
+        return findings;
+    }
+    let schedule = match Schedule::from_slice(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            findings.push(Finding::from(&e));
+            return findings;
+        }
+    };
+    let mut sink = Sink {
+        loc: Locator::new(bytes),
+        findings: Vec::new(),
+    };
+    check_schedule(&mut sink, &schedule);
+    findings.extend(sink.findings);
+    findings
+}
+
+fn check_schedule(sink: &mut Sink, s: &Schedule) {
+    let root = sink.loc.root_offset("Schedule");
+    let path = "/Schedule";
+    if s.name().is_none() {
+        sink.missing("Schedule", "NAME", root, path);
+    }
+    if let Some(v) = s.attr("SCHEDSCHEMA") {
+        if parse_int(v).is_none() {
+            sink.error(
+                "nds-schedschema",
+                format!("SCHEDSCHEMA {v:?} is not an integer"),
+                root,
+                "SCHEDSCHEMA",
+                path,
+            );
+        }
+    }
+    if let Some(v) = s.attr("TIMEDATESTAMP") {
+        if parse_timestamp(v).is_none() {
+            sink.error(
+                "nds-timedatestamp",
+                format!("TIMEDATESTAMP {v:?} is not a UTC time yyyyMMddTHHmmssZ"),
+                root,
+                "TIMEDATESTAMP",
+                path,
+            );
+        }
+    }
+    let mut ids: HashMap<String, ()> = HashMap::new();
+    for item in &s.items {
+        let ScheduleItem::Event(e) = item else {
+            continue;
+        };
+        let at = e.span.offset;
+        let epath = child_path(path, "Event", e.span.index);
+        if e.name().is_none() {
+            sink.missing("Event", "NAME", at, &epath);
+        }
+        match e.id() {
+            None => sink.missing("Event", "ID", at, &epath),
+            Some(id) if !is_braced_guid(id) => sink.error(
+                "nds-id",
+                format!("ID {id:?} is not a braced GUID"),
+                at,
+                "ID",
+                &epath,
+            ),
+            Some(id) => {
+                if ids.insert(id.to_ascii_lowercase(), ()).is_some() {
+                    sink.error(
+                        "nds-id-duplicate",
+                        format!("ID {id:?} is used by an earlier event (GUIDs compare case-insensitively)"),
+                        at,
+                        "ID",
+                        &epath,
+                    );
+                }
+            }
+        }
+        if let Some(v) = e.attr("NETWORK") {
+            if parse_bool(v).is_none() {
+                sink.error(
+                    "nds-boolean",
+                    format!("NETWORK {v:?} is not true or false"),
+                    at,
+                    "NETWORK",
+                    &epath,
+                );
+            }
+        }
+        if let Some(v) = e.attr("CATCHUP") {
+            if CatchUpPolicy::parse(v).is_none() {
+                sink.error(
+                    "nds-catchup",
+                    format!("CATCHUP {v:?} is not Never, Once, Always or Query"),
+                    at,
+                    "CATCHUP",
+                    &epath,
+                );
+            }
+        }
+        if let Some(v) = e.attr("IDLEDURATION") {
+            if parse_seconds(v).is_none() {
+                sink.error(
+                    "nds-duration",
+                    format!("IDLEDURATION {v:?} is not a non-negative integer"),
+                    at,
+                    "IDLEDURATION",
+                    &epath,
+                );
+            }
+        }
+        let commands = e
+            .items
+            .iter()
+            .filter(|i| matches!(i, EventItem::LogicalCommand(_)))
+            .count();
+        if commands == 0 {
+            sink.push(
+                Severity::Error,
+                "nds-command",
+                "Event has no LogicalCommand".into(),
+                at,
+                None,
+                &epath,
+            );
+        } else if commands > 1 {
+            sink.push(
+                Severity::Warning,
+                "nds-command",
+                format!("Event has {commands} LogicalCommand elements; the first is used"),
+                at,
+                None,
+                &epath,
+            );
+        }
+        if e.triggers().next().is_none() {
+            sink.push(
+                Severity::Warning,
+                "nds-trigger-missing",
+                "Event has no Trigger: it never runs".into(),
+                at,
+                None,
+                &epath,
+            );
+        }
+        for t in e.triggers() {
+            let tpath = child_path(&epath, "Trigger", t.span.index);
+            check_trigger(sink, t, &tpath);
+        }
+    }
+}
+
+fn check_trigger(sink: &mut Sink, t: &Trigger, path: &str) {
+    let at = t.span.offset;
+    let ty = match t.attr("TYPE") {
+        None => {
+            sink.missing("Trigger", "TYPE", at, path);
+            None
+        }
+        Some(v) => {
+            let ty = TriggerType::parse(v);
+            if ty.is_none() {
+                sink.push(
+                    Severity::Warning,
+                    "nds-trigger-type",
+                    format!(
+                        "TYPE {v:?} is not a known trigger type (Daily, Weekly, Monthly, Once, Logon, OnConnect, Now); it is not computed"
+                    ),
+                    at,
+                    Some("TYPE"),
+                    path,
+                );
+            }
+            ty
+        }
+    };
+    let time_based = ty.is_some_and(TriggerType::is_time_based);
+    match t.attr("TYPE_PARAM") {
+        None if matches!(ty, Some(TriggerType::Weekly | TriggerType::Monthly)) => {
+            sink.missing("Trigger", "TYPE_PARAM", at, path);
+        }
+        None => {}
+        Some(v) => {
+            let n = parse_int(v);
+            let (ok, what) = match (ty, n) {
+                (_, None) => (false, "is not an integer"),
+                (Some(TriggerType::Daily), Some(n)) => {
+                    (n >= 1, "is not an interval of 1 day or more")
+                }
+                (Some(TriggerType::Weekly), Some(n)) => (
+                    (1..=127).contains(&n),
+                    "is not a weekday mask 1-127 (Sunday=1 ... Saturday=64)",
+                ),
+                (Some(TriggerType::Monthly), Some(n)) => {
+                    ((1..=31).contains(&n), "is not a day of month 1-31")
+                }
+                _ => (true, ""),
+            };
+            if !ok {
+                sink.error(
+                    "nds-type-param",
+                    format!("TYPE_PARAM {v:?} {what}"),
+                    at,
+                    "TYPE_PARAM",
+                    path,
+                );
+            }
+        }
+    }
+    let start = match t.attr("DATESTART") {
+        None => {
+            if time_based {
+                sink.missing("Trigger", "DATESTART", at, path);
+            }
+            None
+        }
+        Some(v) => {
+            let d = parse_date(v);
+            if d.is_none() {
+                sink.error(
+                    "nds-datestart",
+                    format!("DATESTART {v:?} is not a real date yyyyMMdd"),
+                    at,
+                    "DATESTART",
+                    path,
+                );
+            }
+            d
+        }
+    };
+    if let Some(v) = t.attr("DATEEND") {
+        match parse_date(v) {
+            None => sink.error(
+                "nds-dateend",
+                format!("DATEEND {v:?} is not a real date yyyyMMdd"),
+                at,
+                "DATEEND",
+                path,
+            ),
+            Some(end) if start.is_some_and(|s| end < s) => sink.error(
+                "nds-dateend",
+                format!("DATEEND {v:?} is before DATESTART"),
+                at,
+                "DATEEND",
+                path,
+            ),
+            Some(_) => {}
+        }
+    }
+    match t.attr("TIMESTART") {
+        None if time_based => sink.missing("Trigger", "TIMESTART", at, path),
+        Some(v) if parse_time(v).is_none() => sink.error(
+            "nds-timestart",
+            format!("TIMESTART {v:?} is not a time HHmmss within 000000-235959"),
+            at,
+            "TIMESTART",
+            path,
+        ),
+        _ => {}
+    }
+    let mut seconds = |name: &str| -> Option<u64> {
+        let v = t.attr(name)?;
+        let n = parse_seconds(v);
+        if n.is_none() {
+            sink.error(
+                "nds-duration",
+                format!("{name} {v:?} is not a non-negative integer number of seconds"),
+                at,
+                name,
+                path,
+            );
+        }
+        n
+    };
+    let window = seconds("TIMEWINDOW");
+    let repeat = seconds("REPEAT");
+    let duration = seconds("DURATION");
+    if let (Some(r), Some(d)) = (repeat, duration) {
+        if r > d {
+            sink.error(
+                "nds-repeat",
+                format!("REPEAT \"{r}\" is larger than DURATION \"{d}\""),
+                at,
+                "REPEAT",
+                path,
+            );
+        }
+    }
+    if let Some(w) = window {
+        if w >= 86_400 {
+            sink.error(
+                "nds-timewindow",
+                format!("TIMEWINDOW \"{w}\" is a day or more (must be under 86400 seconds)"),
+                at,
+                "TIMEWINDOW",
+                path,
+            );
+        }
+    }
+}
+
+/// Validates a schedule, policy or catalog, chosen by the root element (`Schedule`, `Policy`,
+/// `SOFTPKG`; the last two through [`npl_format::validate`]), so that one call serves
+/// `ndi-tool validate`. Any other root is an `unexpected-root` error finding.
+pub fn validate(bytes: &[u8]) -> Vec<Finding> {
+    let root = match Reader::from_slice(bytes) {
+        Ok(r) => r.header().root.to_string(),
+        Err(e) => return vec![Finding::from(&e)],
+    };
+    match root.as_str() {
+        "Schedule" => return validate_schedule(bytes),
+        "Policy" | "SOFTPKG" => return npl_format::validate(bytes),
+        _ => {}
+    }
+    let loc = Locator::new(bytes);
+    vec![Finding::new(
+        Severity::Error,
+        "unexpected-root",
+        format!("unexpected root element <{root}>, expected Schedule, Policy or SOFTPKG"),
+        loc.location(loc.root_offset(&root), &format!("/{root}")),
+    )]
+}
