@@ -176,6 +176,12 @@ impl<'a> Reader<'a> {
         std::mem::take(&mut self.warnings)
     }
 
+    /// Bytes of XML text read so far (after decompression and transcoding, without a BOM);
+    /// at the end of the document, its size.
+    pub fn xml_bytes_read(&self) -> u64 {
+        self.source.offset()
+    }
+
     /// The element path of the element being read, e.g. `/Inventory/Hardware[1]/Class[2]`.
     pub fn element_path(&self) -> String {
         self.asm.path()

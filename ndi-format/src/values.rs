@@ -150,6 +150,19 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// Parses an integer written canonically: optional `-`, decimal digits, no leading zeros
+/// (except `0` itself), no `+`, no spaces. Anything else is left for the caller to keep as
+/// text, so that converting the number back gives the original text exactly.
+pub fn parse_canonical_int(s: &str) -> Option<i64> {
+    let digits_part = s.strip_prefix('-').unwrap_or(s);
+    let canonical = match digits_part.as_bytes() {
+        [] => false,
+        [b'0'] => !s.starts_with('-'),
+        [first, ..] => *first != b'0' && digits_part.bytes().all(|b| b.is_ascii_digit()),
+    };
+    if canonical { s.parse().ok() } else { None }
+}
+
 /// Parses a dotted (or comma-separated) numeric version such as `21.2.0` into its parts.
 pub fn parse_version(s: &str) -> Option<Vec<u32>> {
     if s.is_empty() {
@@ -192,6 +205,26 @@ mod tests {
                 .weekday_from_monday(),
             6
         );
+    }
+
+    #[test]
+    fn canonical_integers_only() {
+        assert_eq!(parse_canonical_int("0"), Some(0));
+        assert_eq!(parse_canonical_int("558080"), Some(558_080));
+        assert_eq!(parse_canonical_int("-12"), Some(-12));
+        for bad in [
+            "",
+            "-",
+            "-0",
+            "007",
+            "+5",
+            " 5",
+            "5 ",
+            "1e3",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_canonical_int(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -21,14 +21,25 @@ pub enum Command {
     ///
     /// Exit status: 0 when every file is valid (warnings allowed), 1 when any file has an
     /// error, 2 on a usage or I/O error such as a missing path.
-    #[command(after_help = "Examples:\n  ndi-tool validate corpora/demo\n  ndi-tool validate 'SYSTEM on PC1.ndi.gz' policy.npl")]
+    #[command(
+        after_help = "Examples:\n  ndi-tool validate corpora/demo\n  ndi-tool validate 'SYSTEM on PC1.ndi.gz' policy.npl"
+    )]
     Validate(ValidateArgs),
-    /// Rewrite documents through the model (plain or gzipped XML), keeping every value.
+    /// Load files and folders into tables (Parquet by default), or rewrite them as XML.
     ///
-    /// Each output keeps its input's name with the extension adjusted (`.ndi` / `.ndi.gz`,
-    /// or the document's own format extension such as `.mmi.gz`); inputs found in folders
-    /// keep their relative path.
-    #[command(after_help = "Examples:\n  ndi-tool convert incoming/ --format ndi --out plain/\n  ndi-tool convert a.ndi --format ndi.gz --out out/")]
+    /// Tables: one folder per table under --out with `part-NNNNN.parquet` files that appear
+    /// atomically, and `_manifest.json` with counts. Every input becomes one row of the
+    /// `documents` table: ok, warning or rejected (with the error and its position).
+    ///
+    /// XML (`--format ndi` / `ndi.gz`): each output keeps its input's name with the extension
+    /// adjusted (the document's own format extension, e.g. `.mmi.gz`); inputs found in
+    /// folders keep their relative path.
+    ///
+    /// Exit status: 0 when every input loaded (warnings allowed), 1 when some input was
+    /// rejected (the others are still loaded), 2 on a usage or I/O error.
+    #[command(
+        after_help = "Examples:\n  ndi-tool convert corpora/demo --out out/demo\n  ndi-tool convert incoming/ --out lake/ --partition-by date --quarantine bad/\n  ndi-tool convert incoming/ --format ndi --out plain/"
+    )]
     Convert(ConvertArgs),
     /// Write a realistic, deterministic corpus of generated files for tests and benchmarks.
     #[command(after_help = "Example:\n  ndi-tool generate --out /tmp/corpus --count 1000 --seed 7")]
@@ -55,6 +66,10 @@ pub struct ValidateArgs {
 /// Output formats of `convert`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ConvertFormat {
+    /// Parquet tables (the columnar contract), zstd-compressed.
+    Parquet,
+    /// The same tables as JSON lines.
+    Jsonl,
     /// Plain XML.
     Ndi,
     /// gzipped XML.
@@ -69,7 +84,7 @@ pub struct ConvertArgs {
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "ndi")]
+    #[arg(long, value_enum, default_value = "parquet")]
     pub format: ConvertFormat,
     /// Output folder (created if missing).
     #[arg(long)]
@@ -77,9 +92,35 @@ pub struct ConvertArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// No per-file lines, only errors.
+    /// Rows per table buffered before they are written (tables only).
+    #[arg(long, default_value_t = 65_536)]
+    pub batch_size: usize,
+    /// Partition tables Hive-style by load date (`load_date=YYYY-MM-DD`).
+    #[arg(long, value_enum)]
+    pub partition_by: Option<PartitionBy>,
+    /// Move rejected files into this folder, each with a `.reason.txt` beside it.
+    #[arg(long)]
+    pub quarantine: Option<PathBuf>,
+    /// Keep the data of embedded `Content` blobs in `elements` (default: name and size only).
+    #[arg(long)]
+    pub keep_content: bool,
+    /// The `loaded_at` to record, as seconds since the epoch (default: now), for
+    /// reproducible runs.
+    #[arg(long)]
+    pub loaded_at: Option<i64>,
+    /// Only errors and the final summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// One line per input file.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// How to partition tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartitionBy {
+    /// By load date.
+    Date,
 }
 
 /// Flags of `generate`.

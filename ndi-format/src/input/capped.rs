@@ -68,6 +68,12 @@ pub(crate) fn map_io(e: io::Error, limits: Option<&Limits>) -> Error {
             max: hit.max,
         });
     }
+    if let Some(m) = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<super::encoding::MalformedText>())
+    {
+        return Error::new(ErrorKind::Encoding { encoding: m.0 });
+    }
     if let Some(g) = e.get_ref().and_then(|i| i.downcast_ref::<GzipFailure>()) {
         return Error::new(ErrorKind::Gzip(g.0.clone()));
     }

@@ -1,6 +1,7 @@
 //! Byte-order marks and declared encodings.
 
 use std::borrow::Cow;
+use std::io::{self, Read};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -22,10 +23,6 @@ impl TextEncoding {
         self.0 == encoding_rs::UTF_8
     }
 
-    pub(crate) fn as_encoding_rs(self) -> &'static encoding_rs::Encoding {
-        self.0
-    }
-
     /// Decodes `bytes` (no BOM), failing on malformed input instead of replacing it.
     pub(crate) fn decode_strict(self, bytes: &[u8]) -> Result<Cow<'_, str>> {
         self.0
@@ -37,6 +34,118 @@ impl TextEncoding {
             })
     }
 }
+
+/// Transcodes a stream to UTF-8 and fails on malformed input.
+///
+/// Fuzzing found that the stream path used `encoding_rs_io`, which replaces malformed
+/// sequences (a lone surrogate, an odd trailing byte of UTF-16) with U+FFFD, while the
+/// in-memory path refused them: the same bytes read differently through `from_slice` and
+/// `from_slice_buffered` (regression test `fuzz_utf16_odd_trailing_byte_is_an_encoding_error`).
+/// Both now fail with an `encoding` error.
+pub(crate) struct StrictDecoder<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    name: &'static str,
+    input: Box<[u8]>,
+    in_start: usize,
+    in_end: usize,
+    eof: bool,
+    output: Box<[u8]>,
+    out_start: usize,
+    out_end: usize,
+    finished: bool,
+    /// Malformed input was found: fail once the text before it has been handed out.
+    malformed: bool,
+}
+
+impl<R: Read> StrictDecoder<R> {
+    /// Decodes `inner` (positioned after any byte-order mark) from `encoding`.
+    pub(crate) fn new(inner: R, encoding: TextEncoding) -> Self {
+        const CHUNK: usize = 32 << 10;
+        let decoder = encoding.0.new_decoder_without_bom_handling();
+        // Room for one chunk of input, whatever the encoding (plus what a decoder keeps).
+        let out_len = decoder
+            .max_utf8_buffer_length_without_replacement(CHUNK)
+            .unwrap_or(4 * CHUNK + 16);
+        StrictDecoder {
+            inner,
+            decoder,
+            name: encoding.name(),
+            input: vec![0; CHUNK].into_boxed_slice(),
+            in_start: 0,
+            in_end: 0,
+            eof: false,
+            output: vec![0; out_len].into_boxed_slice(),
+            out_start: 0,
+            out_end: 0,
+            finished: false,
+            malformed: false,
+        }
+    }
+}
+
+impl<R: Read> Read for StrictDecoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.out_start < self.out_end {
+                let n = buf.len().min(self.out_end - self.out_start);
+                buf[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+                self.out_start += n;
+                return Ok(n);
+            }
+            if self.malformed {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    MalformedText(self.name),
+                ));
+            }
+            if self.finished || buf.is_empty() {
+                return Ok(0);
+            }
+            if self.in_start == self.in_end && !self.eof {
+                let n = loop {
+                    match self.inner.read(&mut self.input) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                };
+                self.in_start = 0;
+                self.in_end = n;
+                self.eof = n == 0;
+            }
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.in_start..self.in_end],
+                &mut self.output,
+                self.eof,
+            );
+            self.in_start += read;
+            self.out_start = 0;
+            self.out_end = written;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => self.finished = self.eof,
+                encoding_rs::DecoderResult::OutputFull => {}
+                // Hand out what was decoded before the bad bytes, then fail.
+                encoding_rs::DecoderResult::Malformed(..) => self.malformed = true,
+            }
+        }
+    }
+}
+
+/// The payload of the I/O error a [`StrictDecoder`] raises; maps to `ErrorKind::Encoding`.
+#[derive(Debug)]
+pub(crate) struct MalformedText(pub(crate) &'static str);
+
+impl std::fmt::Display for MalformedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid {} byte sequence", self.0)
+    }
+}
+
+impl std::error::Error for MalformedText {}
+
+/// How many bytes of a document [`sniff`] looks at (stream readers read this many first).
+pub(crate) const SNIFF_LEN: usize = 512;
 
 /// What the first bytes say about the encoding.
 #[derive(Debug, Clone, Copy)]
@@ -78,10 +187,17 @@ pub(crate) fn sniff(prefix: &[u8]) -> Result<Sniffed> {
 }
 
 /// The value of `encoding="..."` in an XML declaration at the very start, if any.
+///
+/// Only the declaration itself is looked at: it ends at the first `>`, which must be the end of
+/// `?>`, and only the first [`SNIFF_LEN`] bytes are searched. Fuzzing found that searching the
+/// whole input for `?>` let a broken declaration take a label from far into the document in
+/// memory but not in a stream (which sniffs only its first bytes), so the two disagreed
+/// (regression test `fuzz_encoding_label_is_taken_from_the_declaration_only`).
 fn declared_encoding(prefix: &[u8]) -> Option<&[u8]> {
+    let prefix = &prefix[..prefix.len().min(SNIFF_LEN)];
     let rest = prefix.strip_prefix(b"<?xml")?;
-    let end = memchr::memmem::find(rest, b"?>")?;
-    let decl = &rest[..end];
+    let end = memchr::memchr(b'>', rest)?;
+    let decl = rest[..end].strip_suffix(b"?")?;
     let at = memchr::memmem::find(decl, b"encoding")?;
     let mut rest = decl[at + b"encoding".len()..].trim_ascii_start();
     rest = rest.strip_prefix(b"=")?.trim_ascii_start();

@@ -1,7 +1,7 @@
 //! Typed views of leaf records, each with its context.
 
 use crate::record::{Attribute, Record};
-use crate::values::CompactDateTime;
+use crate::values::{CompactDateTime, parse_canonical_int};
 
 fn others<'r, 'a>(
     record: &'r Record<'a>,
@@ -113,7 +113,9 @@ impl<'r, 'a> FileEvidence<'r, 'a> {
     }
     /// `Size` in bytes.
     pub fn size(&self) -> Option<u64> {
-        self.size_raw().and_then(|s| s.parse().ok())
+        self.size_raw()
+            .and_then(parse_canonical_int)
+            .and_then(|v| u64::try_from(v).ok())
     }
     /// `Version`.
     pub fn version(&self) -> Option<&'r str> {
@@ -233,9 +235,10 @@ impl<'r, 'a> AppUsage<'r, 'a> {
     pub fn week_start(&self) -> Option<CompactDateTime> {
         self.user_attr("STARTDATE").and_then(CompactDateTime::parse)
     }
-    /// A counter (`RUNTIME`, `ACTIVETIME`, `SESSIONS`) as an integer.
+    /// A counter (`RUNTIME`, `ACTIVETIME`, `SESSIONS`) as an integer, when written
+    /// canonically (see [`parse_canonical_int`]).
     pub fn counter(&self, name: &str) -> Option<i64> {
-        self.attr(name).and_then(|v| v.trim().parse().ok())
+        self.attr(name).and_then(parse_canonical_int)
     }
     /// Every other attribute of `APPUSAGE`, in order.
     pub fn other_attributes(&self) -> impl Iterator<Item = &'r Attribute<'a>> + 'r {

@@ -1,4 +1,4 @@
-//! `convert`: rewrite documents through the model, plain or gzipped.
+//! `convert --format ndi|ndi.gz`: rewrite documents through the model, plain or gzipped.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -19,7 +19,9 @@ fn stem(name: &str) -> &str {
     let name = name.strip_suffix(".gz").unwrap_or(name);
     match name.rsplit_once('.') {
         Some((stem, ext))
-            if Format::ALL.iter().any(|f| f.extension().eq_ignore_ascii_case(ext)) =>
+            if Format::ALL
+                .iter()
+                .any(|f| f.extension().eq_ignore_ascii_case(ext)) =>
         {
             stem
         }
@@ -48,11 +50,7 @@ pub fn output_path(out: &Path, input: &InputFile, format: Format, gz: bool) -> P
 
 /// Converts one file; the output appears atomically (written to a hidden temporary name, then
 /// renamed).
-fn convert_one(
-    input: &InputFile,
-    args: &ConvertArgs,
-    buffer: &mut InputBuffer,
-) -> Result<PathBuf> {
+fn convert_one(input: &InputFile, args: &ConvertArgs, buffer: &mut InputBuffer) -> Result<PathBuf> {
     let mut reader = Reader::from_path(&input.path, buffer)?;
     let gz = args.format == ConvertFormat::NdiGz;
     let target = output_path(&args.out, input, reader.format(), gz);
@@ -150,7 +148,10 @@ mod tests {
     #[test]
     fn names_keep_their_stem() {
         assert_eq!(stem("SYSTEM on PC1.ndi.gz"), "SYSTEM on PC1");
-        assert_eq!(stem("host at 20240101T000000.mmi"), "host at 20240101T000000");
+        assert_eq!(
+            stem("host at 20240101T000000.mmi"),
+            "host at 20240101T000000"
+        );
         assert_eq!(stem("odd.name.txt"), "odd.name.txt");
         let input = InputFile {
             path: "x/a b.ndi".into(),

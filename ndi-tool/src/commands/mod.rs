@@ -2,6 +2,7 @@
 
 mod convert;
 mod generate;
+mod tables;
 mod validate;
 
 use anyhow::Result;
@@ -30,7 +31,12 @@ impl From<Outcome> for std::process::ExitCode {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
-        Command::Convert(args) => convert::run(&args),
+        Command::Convert(args) => match args.format {
+            crate::cli::ConvertFormat::Parquet | crate::cli::ConvertFormat::Jsonl => {
+                tables::run(&args)
+            }
+            _ => convert::run(&args),
+        },
         Command::Generate(args) => generate::run(&args),
     }
 }

@@ -45,8 +45,17 @@ pub fn check_file(input: &InputFile, buffer: &mut InputBuffer) -> FileReport {
                 }
             };
             findings.extend(reader.warnings().iter().map(Finding::from));
-            if let Err(e) = result {
-                findings.push(Finding::from(&e));
+            let format_rules = matches!(
+                reader.format(),
+                ndi_format::Format::Npl | ndi_format::Format::Osd | ndi_format::Format::Nds
+            );
+            match result {
+                Err(e) => findings.push(Finding::from(&e)),
+                Ok(()) if format_rules => match std::fs::read(&input.path) {
+                    Ok(bytes) => findings.extend(nds_format::validate(&bytes)),
+                    Err(e) => findings.push(Finding::from(&ndi_format::Error::from(e))),
+                },
+                Ok(()) => {}
             }
             if reader.format() == ndi_format::Format::Other {
                 let root = reader.header().root.to_string();

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Checks `ndi-tool convert` output with real readers: DuckDB and pyarrow.
+
+usage: check_tables.py INPUT_DIR OUT_DIR DOCS_TABLES_MD
+
+- every table opens in DuckDB (hive_partitioning) and in pyarrow;
+- row counts match _manifest.json;
+- column types are the ones docs/TABLES.md documents;
+- no attribute value of the input is missing from the tables (multiset comparison).
+"""
+import collections
+import datetime
+import glob
+import gzip
+import json
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import duckdb
+import pyarrow.parquet as pq
+
+ARROW_TYPES = {
+    "utf8": {"string", "large_string"},
+    "int64": {"int64"},
+    "int32": {"int32"},
+    "bool": {"bool"},
+    "date32": {"date32[day]"},
+    "timestamp[s]": {"timestamp[s]"},
+    "timestamp[s, tz=UTC]": {"timestamp[s, tz=UTC]"},
+    "map<utf8,utf8>": {"map<string, string>"},
+}
+DUCKDB_TYPES = {
+    "utf8": {"VARCHAR"},
+    "int64": {"BIGINT"},
+    "int32": {"INTEGER"},
+    "bool": {"BOOLEAN"},
+    "date32": {"DATE"},
+    "timestamp[s]": {"TIMESTAMP", "TIMESTAMP_S"},
+    "timestamp[s, tz=UTC]": {"TIMESTAMP WITH TIME ZONE"},
+    "map<utf8,utf8>": {"MAP(VARCHAR, VARCHAR)"},
+}
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def documented_columns(doc_path):
+    tables, current = {}, None
+    for line in open(doc_path, encoding="utf-8"):
+        m = re.match(r"### `(\w+)`", line)
+        if m:
+            current = tables.setdefault(m.group(1), [])
+            continue
+        m = re.match(r"\| `(\w+)` \| `([^`]+)` \| (yes|no) \|", line)
+        if m and current is not None:
+            current.append((m.group(1), m.group(2)))
+    return tables
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def norm(v):
+    v = ILLEGAL.sub("\ufffd", v)
+    return v.lower() if v.lower() in ("true", "false") else v
+
+
+def render(v):
+    if v is None:
+        return []
+    if isinstance(v, bool):
+        return [str(v).lower()]
+    if isinstance(v, datetime.datetime):
+        return [v.strftime("%Y%m%dT%H%M%S")]
+    if isinstance(v, datetime.date):
+        return [v.strftime("%Y%m%d")]
+    if isinstance(v, list):  # map: list of (key, value)
+        return [x[1] for x in v if x[1] is not None]
+    return [str(v)]
+
+
+def input_values(input_dir):
+    values = collections.Counter()
+    files = [p for p in glob.glob(os.path.join(input_dir, "**", "*"), recursive=True)
+             if os.path.isfile(p) and not os.path.basename(p).startswith(".")]
+    for path in files:
+        data = open(path, "rb").read()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        if data.startswith(b"\xef\xbb\xbf") or not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            data = ILLEGAL.sub("\ufffd", data.decode("utf-8", "replace")).encode("utf-8")
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError as e:
+            print(f"note: {path} is not well-formed for expat ({e}); its rows are not compared")
+            continue
+        for el in root.iter():
+            for v in el.attrib.values():
+                values[norm(v)] += 1
+    return values, len(files)
+
+
+def main():
+    input_dir, out_dir, doc_path = sys.argv[1:4]
+    manifest = json.load(open(os.path.join(out_dir, "_manifest.json")))
+    documented = documented_columns(doc_path)
+    if set(documented) != set(manifest["rows"]):
+        fail(f"documented tables {sorted(documented)} != manifest {sorted(manifest['rows'])}")
+    con = duckdb.connect()
+    in_tables = collections.Counter()
+    for table, expected_rows in manifest["rows"].items():
+        pattern = os.path.join(out_dir, table, "**", "*.parquet")
+        files = glob.glob(pattern, recursive=True)
+        if not files:
+            fail(f"{table}: no files")
+        rel = con.sql(f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)")
+        n = con.sql(f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)").fetchone()[0]
+        if n != expected_rows:
+            fail(f"{table}: DuckDB counts {n} rows, manifest says {expected_rows}")
+        duck_types = dict(zip(rel.columns, [str(t) for t in rel.types]))
+        arrow = pq.ParquetDataset(os.path.join(out_dir, table)).read()
+        if arrow.num_rows != expected_rows:
+            fail(f"{table}: pyarrow reads {arrow.num_rows} rows, manifest says {expected_rows}")
+        arrow_types = {f.name: str(f.type) for f in arrow.schema}
+        for column, doc_type in documented[table]:
+            if arrow_types.get(column) not in ARROW_TYPES[doc_type]:
+                fail(f"{table}.{column}: pyarrow type {arrow_types.get(column)}, documented {doc_type}")
+            if duck_types.get(column) not in DUCKDB_TYPES[doc_type]:
+                fail(f"{table}.{column}: DuckDB type {duck_types.get(column)}, documented {doc_type}")
+        for row in arrow.to_pylist():
+            for k, v in row.items():
+                if k in ("document_id", "load_date"):
+                    continue
+                for s in render(v):
+                    in_tables[norm(s)] += 1
+        print(f"ok  {table:20} {expected_rows:8} rows  {len(files)} file(s)")
+    values, nfiles = input_values(input_dir)
+    if manifest["inputs"]["total"] != nfiles:
+        fail(f"manifest accounts for {manifest['inputs']['total']} inputs, folder has {nfiles}")
+    missing = {v: n - in_tables[v] for v, n in values.items() if in_tables[v] < n}
+    if missing:
+        sample = list(missing.items())[:10]
+        fail(f"{len(missing)} attribute values of the input are missing from the tables, e.g. {sample}")
+    print(f"ok  {sum(values.values())} attribute values of {nfiles} inputs all found in the tables")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+//! `convert --format parquet|jsonl`: the loader, with progress and a summary.
+
+use std::io::IsTerminal;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use ndi_tool::load::{Input, LoadOptions, LoadSummary, Progress, RowOptions, load};
+use ndi_tool::store::{
+    FileFormat, FileSinkFactory, Layout, Manifest, write_empty_tables, write_manifest,
+};
+use ndi_tool::tables::Table;
+
+use crate::cli::{ConvertArgs, ConvertFormat, PartitionBy};
+use crate::commands::Outcome;
+use crate::inputs::expand;
+use crate::output::error_line;
+
+pub fn run(args: &ConvertArgs) -> Result<Outcome> {
+    let files = expand(&args.inputs)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let options = LoadOptions {
+        threads: args.threads,
+        batch_size: args.batch_size.max(1),
+        rows: RowOptions {
+            keep_content: args.keep_content,
+        },
+        loaded_at: args.loaded_at.unwrap_or_else(ndi_tool::load::now),
+        quarantine: args.quarantine.clone(),
+        ..LoadOptions::default()
+    };
+    let format = match args.format {
+        ConvertFormat::Jsonl => FileFormat::Jsonl,
+        _ => FileFormat::Parquet,
+    };
+    let layout = Layout::new(
+        &args.out,
+        args.partition_by == Some(PartitionBy::Date),
+        options.loaded_at,
+    );
+    let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
+    let factory = FileSinkFactory::new(layout.clone(), format);
+    let progress = Progress::default();
+    let started = Instant::now();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let summary = std::thread::scope(|s| {
+        let reporter =
+            s.spawn(|| report_progress(&progress, inputs.len() as u64, &done, args.quiet));
+        let result = load(&inputs, &options, &factory, &progress);
+        done.store(true, Ordering::Relaxed);
+        let _ = reporter.join();
+        result
+    })?;
+    write_empty_tables(&layout, format, &summary.rows)?;
+    let file_format = match format {
+        FileFormat::Parquet => "parquet",
+        FileFormat::Jsonl => "jsonl",
+    };
+    write_manifest(
+        &args.out,
+        &Manifest::new(
+            &summary,
+            options.loaded_at,
+            layout.partition.clone(),
+            file_format,
+        ),
+    )?;
+    print_summary(&summary, started.elapsed(), &args.out);
+    Ok(if summary.rejected == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
+}
+
+/// A progress bar on a terminal; a plain line every ten seconds otherwise.
+fn report_progress(
+    progress: &Progress,
+    total: u64,
+    done: &std::sync::atomic::AtomicBool,
+    quiet: bool,
+) {
+    let terminal = std::io::stderr().is_terminal() && !quiet;
+    let bar = terminal.then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let start = Instant::now();
+    let mut last_line = Instant::now();
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(200));
+        let files = progress.files.load(Ordering::Relaxed);
+        let mb = progress.bytes_xml.load(Ordering::Relaxed) as f64 / 1e6;
+        let secs = start.elapsed().as_secs_f64().max(1e-3);
+        let msg = format!(
+            "{mb:.1} MB XML  {:.0} files/s  {} rejected",
+            files as f64 / secs,
+            progress.rejected.load(Ordering::Relaxed)
+        );
+        if let Some(bar) = &bar {
+            bar.set_position(files);
+            bar.set_message(msg);
+        } else if !quiet && last_line.elapsed() >= Duration::from_secs(10) {
+            error_line(&format!("progress: {files}/{total} files  {msg}"));
+            last_line = Instant::now();
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
+
+fn print_summary(summary: &LoadSummary, elapsed: Duration, out: &std::path::Path) {
+    let secs = elapsed.as_secs_f64().max(1e-3);
+    error_line(&format!(
+        "{} files: {} ok, {} with warnings, {} rejected  ({:.1} MB on disk, {:.1} MB XML, {:.1} s, {:.1} MB/s XML, {:.0} files/s)",
+        summary.files(),
+        summary.ok,
+        summary.warning,
+        summary.rejected,
+        summary.bytes_on_disk as f64 / 1e6,
+        summary.bytes_xml as f64 / 1e6,
+        secs,
+        summary.bytes_xml as f64 / 1e6 / secs,
+        summary.files() as f64 / secs
+    ));
+    let rows: Vec<String> = Table::ALL
+        .iter()
+        .filter(|t| summary.rows[t.index()] > 0)
+        .map(|t| format!("{} {}", t.name(), summary.rows[t.index()]))
+        .collect();
+    error_line(&format!("rows: {}", rows.join(", ")));
+    error_line(&format!("tables written to {}", out.display()));
+}

@@ -1,0 +1,305 @@
+//! One worker: loads the documents of a chunk, one `documents` row each, whatever happens.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ndi_format::{Compression, Error, Format, InputBuffer, ReaderBuilder};
+
+use crate::load::rows::{self, RowMaker, Tables};
+use crate::load::sink::{BatchSink, SinkFactory};
+use crate::load::{Input, LoadError, LoadOptions, LoadSummary, Progress, bump};
+use crate::tables::{Table, TableBuilder};
+
+/// What happened to one input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Loaded.
+    Ok,
+    /// Loaded, with warnings (e.g. characters XML forbids).
+    Warning,
+    /// Not loaded: the error says why.
+    Rejected,
+}
+
+impl Status {
+    /// `ok`, `warning` or `rejected`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warning => "warning",
+            Status::Rejected => "rejected",
+        }
+    }
+}
+
+/// The `documents` row of one input.
+#[derive(Debug)]
+pub struct DocumentOutcome {
+    /// Stable id: derived from the bytes on disk.
+    pub document_id: String,
+    /// Path or name of the input.
+    pub source_path: String,
+    /// Format recognised (none when the document was rejected before its root).
+    pub format: Option<Format>,
+    /// Whether the input was gzipped.
+    pub compressed: bool,
+    /// Size of the input as given.
+    pub bytes_on_disk: u64,
+    /// XML bytes read.
+    pub bytes_xml: Option<u64>,
+    /// What happened.
+    pub status: Status,
+    /// Why it was rejected.
+    pub error: Option<Error>,
+    /// Warnings found.
+    pub warnings: Vec<ndi_format::Warning>,
+    /// Encoding of the text.
+    pub encoding: Option<&'static str>,
+    /// Bytes of embedded content not kept.
+    pub content_bytes_omitted: u64,
+}
+
+/// The document id of `bytes`: the first 128 bits of their BLAKE3 hash, in hex.
+pub fn document_id(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    hash.to_hex()[..32].to_string()
+}
+
+/// Per-thread state, reused across chunks.
+pub(crate) struct Worker {
+    options: LoadOptions,
+    raw: Vec<u8>,
+    buffer: InputBuffer,
+    rows: RowMaker,
+    tables: Tables,
+}
+
+impl Worker {
+    pub(crate) fn new(options: &LoadOptions) -> Self {
+        Worker {
+            options: options.clone(),
+            raw: Vec::new(),
+            buffer: InputBuffer::new(),
+            rows: RowMaker::new(options.rows),
+            tables: Tables::default(),
+        }
+    }
+
+    pub(crate) fn run_chunk<F: SinkFactory>(
+        &mut self,
+        index: usize,
+        inputs: &[Input],
+        factory: &F,
+        progress: &Progress,
+    ) -> Result<LoadSummary, LoadError> {
+        let mut sink = factory.open(index)?;
+        let mut summary = LoadSummary::default();
+        for input in inputs {
+            let outcome = self.load_document(input, &mut sink, &mut summary)?;
+            match outcome.status {
+                Status::Ok => summary.ok += 1,
+                Status::Warning => summary.warning += 1,
+                Status::Rejected => {
+                    summary.rejected += 1;
+                    bump(&progress.rejected, 1);
+                    if let (Some(dir), Input::Path(path)) = (&self.options.quarantine, input) {
+                        quarantine(path, dir, &outcome)?;
+                    }
+                }
+            }
+            summary.bytes_on_disk += outcome.bytes_on_disk;
+            summary.bytes_xml += outcome.bytes_xml.unwrap_or(0);
+            bump(&progress.files, 1);
+            bump(&progress.bytes_on_disk, outcome.bytes_on_disk);
+            bump(&progress.bytes_xml, outcome.bytes_xml.unwrap_or(0));
+            self.documents_row(&outcome);
+            self.flush(&mut sink, &mut summary, false)?;
+        }
+        self.flush(&mut sink, &mut summary, true)?;
+        sink.finish()?;
+        Ok(summary)
+    }
+
+    fn flush<S: BatchSink>(
+        &mut self,
+        sink: &mut S,
+        summary: &mut LoadSummary,
+        all: bool,
+    ) -> Result<(), LoadError> {
+        let batch_size = self.options.batch_size.max(1);
+        for b in self.tables.iter_mut() {
+            let full = b.len() >= batch_size || b.buffered_bytes() >= 64 << 20;
+            if (all && !b.is_empty()) || full {
+                let table = b.table();
+                let batch = b.finish()?;
+                summary.rows[table.index()] += batch.num_rows() as u64;
+                sink.write(table, batch)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads one input: rows on success; on failure, the rows it added are taken back.
+    fn load_document<S: BatchSink>(
+        &mut self,
+        input: &Input,
+        sink: &mut S,
+        summary: &mut LoadSummary,
+    ) -> Result<DocumentOutcome, LoadError> {
+        let mut outcome = DocumentOutcome {
+            document_id: String::new(),
+            source_path: input.name(),
+            format: None,
+            compressed: false,
+            bytes_on_disk: 0,
+            bytes_xml: None,
+            status: Status::Rejected,
+            error: None,
+            warnings: Vec::new(),
+            encoding: None,
+            content_bytes_omitted: 0,
+        };
+        let bytes: &[u8] = match input {
+            Input::Memory { bytes, .. } => bytes,
+            Input::Path(path) => match read_file(path, &mut self.raw) {
+                Ok(()) => &self.raw,
+                Err(e) => {
+                    outcome.document_id = document_id(path.display().to_string().as_bytes());
+                    outcome.error = Some(Error::from(e).with_file(path));
+                    return Ok(outcome);
+                }
+            },
+        };
+        outcome.document_id = document_id(bytes);
+        outcome.bytes_on_disk = bytes.len() as u64;
+        outcome.compressed = Compression::detect(bytes) == Compression::Gzip;
+        let start = self.tables.lens();
+        let builder = ReaderBuilder::new().limits(self.options.limits);
+        let result = builder
+            .from_slice_buffered(bytes, &mut self.buffer)
+            .and_then(|mut reader| {
+                outcome.format = Some(reader.format());
+                outcome.encoding = Some(reader.input_info().encoding.name());
+                let loaded = self
+                    .rows
+                    .load(&mut reader, &outcome.document_id, &mut self.tables)
+                    .and_then(|stats| {
+                        match reader.format() {
+                            Format::Npl => {
+                                rows::policy_rows(bytes, &outcome.document_id, &mut self.tables)?
+                            }
+                            Format::Nds => {
+                                rows::schedule_rows(bytes, &outcome.document_id, &mut self.tables)?
+                            }
+                            _ => {}
+                        }
+                        Ok(stats)
+                    });
+                outcome.bytes_xml = Some(reader.xml_bytes_read());
+                outcome.warnings = reader.take_warnings();
+                loaded
+            });
+        match result {
+            Ok(stats) => {
+                outcome.content_bytes_omitted = stats.content_bytes_omitted;
+                outcome.status = if outcome.warnings.is_empty() {
+                    Status::Ok
+                } else {
+                    Status::Warning
+                };
+            }
+            Err(e) => {
+                outcome.error = Some(e);
+                for (b, keep) in self.tables.iter_mut().zip(start) {
+                    if let Some(batch) = b.rollback_to(keep)? {
+                        summary.rows[b.table().index()] += batch.num_rows() as u64;
+                        sink.write(b.table(), batch)?;
+                    }
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    fn documents_row(&mut self, o: &DocumentOutcome) {
+        let b: &mut TableBuilder = self.tables.get(Table::Documents);
+        let err = o.error.as_ref();
+        let pos = err.and_then(|e| e.location().position);
+        let error_text = err.map(|e| {
+            // The file is in `source_path`; the message keeps position, path and rule.
+            let mut e2 = e.to_string();
+            if let Some(file) = &e.location().file {
+                let prefix = format!("{}:", file.display());
+                if let Some(rest) = e2.strip_prefix(&prefix) {
+                    e2 = rest.to_string();
+                }
+            }
+            e2
+        });
+        b.text(Some(&o.document_id))
+            .text(Some(&o.source_path))
+            .text(o.format.map(Format::name))
+            .boolean(Some(o.compressed))
+            .int64(i64::try_from(o.bytes_on_disk).ok())
+            .int64(o.bytes_xml.and_then(|v| i64::try_from(v).ok()))
+            .text(Some(o.status.name()))
+            .text(error_text.as_deref())
+            .text(err.map(Error::rule))
+            .int64(pos.and_then(|p| i64::try_from(p.line).ok()))
+            .int64(pos.and_then(|p| i64::try_from(p.column).ok()))
+            .int64(pos.and_then(|p| i64::try_from(p.offset).ok()))
+            .text(err.and_then(|e| e.location().element_path.as_deref()))
+            .int64(i64::try_from(o.warnings.len()).ok())
+            .text(o.warnings.first().map(|w| w.to_string()).as_deref())
+            .text(o.encoding)
+            .int64(i64::try_from(o.content_bytes_omitted).ok())
+            .timestamp(Some(self.options.loaded_at))
+            .end_row();
+    }
+}
+
+fn read_file(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    buf.clear();
+    std::fs::File::open(path)?.read_to_end(buf)?;
+    Ok(())
+}
+
+/// Moves a rejected file into `dir` (never losing it: rename, or copy then remove across
+/// file systems) and writes the reason beside it.
+fn quarantine(path: &Path, dir: &Path, outcome: &DocumentOutcome) -> Result<(), LoadError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| LoadError::Io { path: p, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let name = path
+        .file_name()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "unnamed".into());
+    let mut target = dir.join(&name);
+    let mut n = 1;
+    while target.exists() {
+        target = dir.join(format!("{}.{n}", name.display()));
+        n += 1;
+    }
+    if std::fs::rename(path, &target).is_err() {
+        std::fs::copy(path, &target).map_err(io(&target))?;
+        std::fs::File::open(&target)
+            .and_then(|f| f.sync_all())
+            .map_err(io(&target))?;
+        std::fs::remove_file(path).map_err(io(path))?;
+    }
+    let reason = outcome
+        .error
+        .as_ref()
+        .map_or_else(|| "rejected".to_string(), ToString::to_string);
+    let mut reason_path = target.clone().into_os_string();
+    reason_path.push(".reason.txt");
+    let text = format!(
+        "source: {}\ndocument_id: {}\nreason: {reason}\n",
+        path.display(),
+        outcome.document_id
+    );
+    std::fs::write(&reason_path, text).map_err(io(Path::new(&reason_path)))?;
+    Ok(())
+}

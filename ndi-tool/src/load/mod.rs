@@ -1,0 +1,204 @@
+//! The parallel loader: files and in-memory documents in, Arrow record batches out.
+//!
+//! Inputs are split into chunks that depend only on the input list (not on the thread
+//! count); each chunk is loaded by one worker into its own part of every table, so the same
+//! input always gives the same rows in the same files. Workers buffer at most `batch_size`
+//! rows per table before handing a batch to their sink, so memory is bounded by batch size ×
+//! threads, not by the input.
+
+mod document;
+mod rows;
+mod sink;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+pub use document::{DocumentOutcome, Status};
+pub use rows::{RowMaker, RowOptions, Tables};
+pub use sink::{BatchSink, CollectSink, SinkFactory};
+
+use crate::tables::Table;
+
+/// One document to load.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file.
+    Path(PathBuf),
+    /// Bytes already in memory (e.g. an upload), with the name to record as its source.
+    Memory {
+        /// Recorded as `source_path`.
+        name: String,
+        /// The document, gzipped or not.
+        bytes: Arc<[u8]>,
+    },
+}
+
+impl Input {
+    /// The name recorded as `source_path`.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Memory { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// Loader settings.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Rows per table buffered before a batch is handed to the sink.
+    pub batch_size: usize,
+    /// Reader limits.
+    pub limits: ndi_format::Limits,
+    /// What rows to make.
+    pub rows: RowOptions,
+    /// `loaded_at`, seconds since the epoch (UTC).
+    pub loaded_at: i64,
+    /// Move rejected files here (with a `.reason.txt` beside each).
+    pub quarantine: Option<PathBuf>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            threads: None,
+            batch_size: 65_536,
+            limits: ndi_format::Limits::default(),
+            rows: RowOptions::default(),
+            loaded_at: now(),
+            quarantine: None,
+        }
+    }
+}
+
+/// Seconds since the epoch, now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Errors that stop a load (a bad input file never does: it becomes a `rejected` row).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// Building a batch failed.
+    #[error("arrow: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+    /// Writing Parquet failed.
+    #[error("parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// Writing output failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The thread pool could not start.
+    #[error("thread pool: {0}")]
+    Pool(#[from] rayon::ThreadPoolBuildError),
+    /// A sink refused a batch.
+    #[error("sink: {0}")]
+    Sink(String),
+}
+
+/// Live counters, for a progress display.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Inputs finished.
+    pub files: AtomicU64,
+    /// Bytes on disk of finished inputs.
+    pub bytes_on_disk: AtomicU64,
+    /// Bytes of XML of finished inputs.
+    pub bytes_xml: AtomicU64,
+    /// Inputs rejected.
+    pub rejected: AtomicU64,
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadSummary {
+    /// Inputs per status: ok, warning, rejected.
+    pub ok: u64,
+    /// Inputs loaded with warnings.
+    pub warning: u64,
+    /// Inputs rejected.
+    pub rejected: u64,
+    /// Rows written per table, in [`Table::ALL`] order.
+    pub rows: [u64; 12],
+    /// Bytes on disk of all inputs.
+    pub bytes_on_disk: u64,
+    /// Bytes of XML of all inputs that got that far.
+    pub bytes_xml: u64,
+}
+
+impl LoadSummary {
+    fn add(&mut self, other: &LoadSummary) {
+        self.ok += other.ok;
+        self.warning += other.warning;
+        self.rejected += other.rejected;
+        for (a, b) in self.rows.iter_mut().zip(other.rows) {
+            *a += b;
+        }
+        self.bytes_on_disk += other.bytes_on_disk;
+        self.bytes_xml += other.bytes_xml;
+    }
+
+    /// Inputs seen.
+    pub fn files(&self) -> u64 {
+        self.ok + self.warning + self.rejected
+    }
+}
+
+/// How many inputs one chunk (one output part per table) holds: it depends only on the
+/// number of inputs, so the same input always gives the same parts.
+pub fn chunk_size(inputs: usize) -> usize {
+    (inputs / 16).clamp(8, 256)
+}
+
+/// Loads `inputs` in parallel, handing batches to sinks made by `factory` (one per chunk).
+pub fn load<F: SinkFactory>(
+    inputs: &[Input],
+    options: &LoadOptions,
+    factory: &F,
+    progress: &Progress,
+) -> Result<LoadSummary, LoadError> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = options.threads {
+        pool = pool.num_threads(n.max(1));
+    }
+    let pool = pool.build()?;
+    let size = chunk_size(inputs.len());
+    let chunks: Vec<(usize, &[Input])> = inputs.chunks(size).enumerate().collect();
+    let results: Vec<Result<LoadSummary, LoadError>> = pool.install(|| {
+        chunks
+            .par_iter()
+            .map_init(
+                || document::Worker::new(options),
+                |worker, (index, chunk)| worker.run_chunk(*index, chunk, factory, progress),
+            )
+            .collect()
+    });
+    let mut summary = LoadSummary::default();
+    for r in results {
+        summary.add(&r?);
+    }
+    Ok(summary)
+}
+
+/// Rows emitted for `table` by a summary.
+pub fn rows_of(summary: &LoadSummary, table: Table) -> u64 {
+    summary.rows[table.index()]
+}
+
+/// Bumps a progress counter.
+pub(crate) fn bump(counter: &AtomicU64, by: u64) {
+    counter.fetch_add(by, Ordering::Relaxed);
+}

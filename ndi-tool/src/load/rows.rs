@@ -1,0 +1,582 @@
+//! The private core of the loader: one document's records become rows of the typed tables,
+//! and whatever no typed table captures becomes rows of `elements`. No I/O happens here.
+
+use ndi_format::model::{Identity, InventoryHeader, Item, Scope, VdiHeader};
+use ndi_format::values::{
+    CompactDateTime, days_from_civil, parse_bool, parse_canonical_int, parse_compact_date,
+};
+use ndi_format::{Attribute, Format, Header, Reader, Record, RecordKind, Result};
+
+use crate::tables::{Table, TableBuilder};
+
+/// One builder per table.
+pub struct Tables {
+    builders: Vec<TableBuilder>,
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Tables {
+            builders: Table::ALL.iter().map(|t| TableBuilder::new(*t)).collect(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Tables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.builders.iter()).finish()
+    }
+}
+
+impl Tables {
+    /// The builder of `table`.
+    pub fn get(&mut self, table: Table) -> &mut TableBuilder {
+        &mut self.builders[table.index()]
+    }
+
+    /// Rows buffered per table.
+    pub fn lens(&self) -> [usize; 12] {
+        let mut out = [0; 12];
+        for (o, b) in out.iter_mut().zip(&self.builders) {
+            *o = b.len();
+        }
+        out
+    }
+
+    /// All builders.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut TableBuilder> {
+        self.builders.iter_mut()
+    }
+}
+
+/// What loading one document produced besides rows.
+#[derive(Debug, Default, Clone)]
+pub struct DocumentStats {
+    /// Bytes of embedded content whose data was not kept.
+    pub content_bytes_omitted: u64,
+}
+
+/// Options that change what rows are produced.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowOptions {
+    /// Keep the data of embedded `Content` elements in `elements` (off: only name and size).
+    pub keep_content: bool,
+}
+
+/// Builds the element path of each record as records stream by.
+#[derive(Debug, Default)]
+struct PathTracker {
+    path: String,
+    ends: Vec<usize>,
+}
+
+impl PathTracker {
+    fn reset(&mut self, root: &str) {
+        self.path.clear();
+        self.path.push('/');
+        self.path.push_str(root);
+        self.ends.clear();
+        self.ends.push(self.path.len());
+    }
+
+    /// Moves to `record` and returns its path (`.../text()` for text records).
+    fn enter(&mut self, record: &Record<'_>) -> &str {
+        let depth = record.depth as usize;
+        self.ends.truncate(depth);
+        self.path.truncate(*self.ends.last().unwrap_or(&0));
+        if record.kind == RecordKind::Text {
+            self.path.push_str("/text()");
+        } else {
+            use std::fmt::Write;
+            let _ = write!(self.path, "/{}[{}]", record.name, record.index);
+        }
+        self.ends.push(self.path.len());
+        &self.path
+    }
+}
+
+/// A `yyyyMMddTHHmmss` timestamp, or the raw text when it is anything else (so that the
+/// typed value always converts back to exactly the text it came from).
+fn timestamp(raw: Option<&str>) -> (Option<i64>, Option<&str>) {
+    match raw {
+        None => (None, None),
+        Some(s) => match CompactDateTime::parse(s).filter(|_| s.len() == 15) {
+            Some(t) => (Some(t.unix_seconds()), None),
+            None => (None, Some(s)),
+        },
+    }
+}
+
+fn date(raw: Option<&str>) -> (Option<i32>, Option<&str>) {
+    match raw {
+        None => (None, None),
+        Some(s) => match parse_compact_date(s) {
+            Some((y, m, d)) => (
+                i32::try_from(days_from_civil(i64::from(y), u32::from(m), u32::from(d))).ok(),
+                None,
+            ),
+            None => (None, Some(s)),
+        },
+    }
+}
+
+/// Turns the records of one document into rows.
+#[derive(Debug, Default)]
+pub struct RowMaker {
+    paths: PathTracker,
+    options: RowOptions,
+}
+
+impl RowMaker {
+    /// A row maker with `options`.
+    pub fn new(options: RowOptions) -> Self {
+        RowMaker {
+            paths: PathTracker::default(),
+            options,
+        }
+    }
+
+    /// Reads every record of `reader` into rows of `tables`. On error, rows already added for
+    /// this document stay in `tables`: the caller rolls them back.
+    pub fn load(
+        &mut self,
+        reader: &mut Reader<'_>,
+        document_id: &str,
+        tables: &mut Tables,
+    ) -> Result<DocumentStats> {
+        let header = reader.header().clone();
+        let format = reader.format();
+        self.paths.reset(&header.root);
+        let mut stats = DocumentStats::default();
+        let mut scope = Scope::new();
+        let mut identity = Identity::default();
+        let mut record = Record::default();
+        let mut pending: Vec<PendingContainer<'_>> = Vec::new();
+        let vdi = VdiHeader::new(&header);
+        let (scan_time, scan_time_raw) = timestamp(header.attr("scanTime"));
+        while reader.read_record(&mut record)? {
+            close_containers(&mut pending, record.depth, document_id, tables);
+            let path = self.paths.enter(&record);
+            let mut captured = Captured::Nothing;
+            // Which enclosing containers' context this record's row carries.
+            let mut uses: &[RecordKind] = &[];
+            let mut text_captured = false;
+            match scope.observe(&record) {
+                Item::HardwareProperty(p) => {
+                    identity.observe(&p);
+                    uses = &[
+                        RecordKind::HardwareClass,
+                        RecordKind::HardwareInstance,
+                        RecordKind::HardwareProperty,
+                    ];
+                    tables.builders[Table::Hardware.index()]
+                        .text(Some(document_id))
+                        .text(Some(p.class))
+                        .int32(i32::try_from(p.instance).ok())
+                        .text(p.instance_name)
+                        .text(Some(p.name))
+                        .text(Some(p.value))
+                        .end_row();
+                    if record.kind == RecordKind::PropertyValue {
+                        text_captured = true;
+                    } else {
+                        captured = Captured::These(&["Name", "Value"]);
+                    }
+                }
+                Item::Installer(i) => {
+                    let (install_date, install_date_raw) = date(i.install_date_raw());
+                    tables.builders[Table::InstallerEvidence.index()]
+                        .text(Some(document_id))
+                        .text(i.evidence_type())
+                        .text(i.name())
+                        .text(i.version())
+                        .text(i.publisher())
+                        .text(i.product_code())
+                        .date(install_date)
+                        .text(install_date_raw)
+                        .map(
+                            i.other_attributes()
+                                .map(|a| (a.name.as_ref(), a.value.as_ref())),
+                        )
+                        .end_row();
+                    captured = Captured::Everything;
+                }
+                Item::File(f) => {
+                    uses = &[RecordKind::Directory];
+                    let size = f.size();
+                    let (modified, modified_raw) = timestamp(f.modified_raw());
+                    let size_raw = if size.is_none() { f.size_raw() } else { None };
+                    let others = f
+                        .other_attributes()
+                        .map(|a| (a.name.as_ref(), a.value.as_ref()))
+                        .chain(size_raw.map(|s| ("Size", s)));
+                    tables.builders[Table::FileEvidence.index()]
+                        .text(Some(document_id))
+                        .text(f.directory)
+                        .text(f.file_name())
+                        .int64(size.and_then(|s| i64::try_from(s).ok()))
+                        .text(f.version())
+                        .text(f.company())
+                        .text(f.description())
+                        .text(f.product_name())
+                        .text(f.product_version())
+                        .text(f.md5())
+                        .timestamp(modified)
+                        .text(modified_raw)
+                        .map(others)
+                        .end_row();
+                    captured = Captured::Everything;
+                }
+                Item::Content(c) => {
+                    if !self.options.keep_content {
+                        stats.content_bytes_omitted += c.data().len() as u64;
+                        text_captured = true;
+                    }
+                }
+                Item::ProviderProperty(p) => {
+                    uses = &[RecordKind::ServiceProvider];
+                    tables.builders[Table::ServiceProviders.index()]
+                        .text(Some(document_id))
+                        .text(Some(p.provider_path))
+                        .text(Some(p.provider_type))
+                        .text(Some(p.provider_name))
+                        .text(Some(p.name))
+                        .text(Some(p.value))
+                        .end_row();
+                    captured = Captured::These(&["Name", "Value"]);
+                }
+                Item::AppUsage(u) => {
+                    uses = &[RecordKind::UsageDevice, RecordKind::UsageUser];
+                    let (week, week_raw) = timestamp(u.user_attr("STARTDATE"));
+                    let (last, last_raw) = timestamp(u.attr("LASTUSED"));
+                    let counters = ["RUNTIME", "ACTIVETIME", "SESSIONS"];
+                    let unparsed = counters
+                        .into_iter()
+                        .filter(|c| u.attr(c).is_some() && u.counter(c).is_none())
+                        .filter_map(|c| u.attr(c).map(|v| (c, v)));
+                    tables.builders[Table::Usage.index()]
+                        .text(Some(document_id))
+                        .text(u.device_attr("NAME"))
+                        .text(u.device_attr("DOMAIN"))
+                        .text(u.device_attr("GUID"))
+                        .text(u.user_attr("USER"))
+                        .text(u.user_attr("DOMAIN"))
+                        .text(u.user_attr("TYPE"))
+                        .timestamp(week)
+                        .text(week_raw)
+                        .text(u.attr("NAME"))
+                        .text(u.attr("VERSION"))
+                        .text(u.attr("FILENAME"))
+                        .text(u.attr("FILECOMPANY"))
+                        .text(u.attr("FILEDESCRIPTION"))
+                        .text(u.attr("FILEPRODUCTNAME"))
+                        .text(u.attr("FILEPRODUCTVERSION"))
+                        .int64(u.counter("RUNTIME"))
+                        .int64(u.counter("ACTIVETIME"))
+                        .int64(u.counter("SESSIONS"))
+                        .timestamp(last)
+                        .text(last_raw)
+                        .map(
+                            u.other_attributes()
+                                .map(|a| (a.name.as_ref(), a.value.as_ref()))
+                                .chain(unparsed),
+                        )
+                        .end_row();
+                    captured = Captured::Everything;
+                }
+                Item::VdiAccess(v) => {
+                    uses = &[RecordKind::VdiGroup];
+                    tables.builders[Table::VdiAccess.index()]
+                        .text(Some(document_id))
+                        .text(vdi.broker_type())
+                        .text(vdi.site_name())
+                        .timestamp(scan_time)
+                        .text(scan_time_raw)
+                        .text(v.group_name)
+                        .text(v.sid)
+                        .end_row();
+                    captured = Captured::These(&["Sid"]);
+                }
+                Item::Discovered(d) => {
+                    let home = d.home.unwrap_or(d.record);
+                    let (known, port): (&[&str], _) = if d.kind == "oracle_home" {
+                        (&["Home", "Executable", "Source"], None)
+                    } else {
+                        (&["SID", "Port"], d.record.attr("Port"))
+                    };
+                    let port_value = port
+                        .and_then(parse_canonical_int)
+                        .and_then(|p| i32::try_from(p).ok());
+                    let unparsed_port = if port.is_some() && port_value.is_none() {
+                        port.map(|p| ("Port", p))
+                    } else {
+                        None
+                    };
+                    tables.builders[Table::Discovery.index()]
+                        .text(Some(document_id))
+                        .text(Some(d.kind))
+                        .text(home.attr("Home"))
+                        .text(home.attr("Executable"))
+                        .text(d.record.attr("SID"))
+                        .int32(port_value)
+                        .text(home.attr("Source"))
+                        .map(
+                            d.record
+                                .other_attributes(known)
+                                .map(|a| (a.name.as_ref(), a.value.as_ref()))
+                                .chain(unparsed_port),
+                        )
+                        .end_row();
+                    captured = Captured::Everything;
+                }
+                Item::Container => {
+                    let context = context_attributes(&record);
+                    if !context.is_empty() {
+                        pending.push(PendingContainer {
+                            kind: record.kind,
+                            depth: record.depth,
+                            path: path.to_string(),
+                            attributes: record
+                                .attributes
+                                .iter()
+                                .filter(|a| context.contains(&a.name.as_ref()))
+                                .cloned()
+                                .collect(),
+                            used: false,
+                        });
+                        captured = Captured::These(context);
+                    }
+                }
+                _ => {}
+            }
+            for c in pending.iter_mut().filter(|c| uses.contains(&c.kind)) {
+                c.used = true;
+            }
+            // Everything the typed rows did not take goes to `elements`.
+            let elements = &mut tables.builders[Table::Elements.index()];
+            for a in &record.attributes {
+                let taken = match captured {
+                    Captured::Everything => true,
+                    Captured::These(names) => names.contains(&a.name.as_ref()),
+                    Captured::Nothing => false,
+                };
+                if !taken {
+                    element_row(elements, document_id, path, Some(&a.name), Some(&a.value));
+                }
+            }
+            if let (Some(text), false) = (&record.text, text_captured) {
+                element_row(elements, document_id, path, None, Some(text));
+            }
+        }
+        close_containers(&mut pending, 0, document_id, tables);
+        self.header_rows(format, &header, &identity, document_id, tables);
+        Ok(stats)
+    }
+
+    /// Rows that come from the root element: `inventories` for `.ndi`, and `elements` for every
+    /// root attribute no typed column holds.
+    fn header_rows(
+        &self,
+        format: Format,
+        header: &Header<'_>,
+        identity: &Identity,
+        document_id: &str,
+        tables: &mut Tables,
+    ) {
+        let root_path = format!("/{}", header.root);
+        let mut typed: &[&str] = &[];
+        if format == Format::Ndi {
+            let h = InventoryHeader::new(header);
+            let (time, time_raw) = timestamp(header.attr("DateTime"));
+            tables.builders[Table::Inventories.index()]
+                .text(Some(document_id))
+                .text(h.machine_name())
+                .text(h.scope())
+                .text(h.user_name())
+                .text(h.audience())
+                .text(h.tracker())
+                .text(h.inventory_type())
+                .timestamp(time)
+                .text(time_raw)
+                .boolean(header.attr("Hardware").and_then(parse_bool))
+                .boolean(header.attr("Software").and_then(parse_bool))
+                .boolean(header.attr("ServiceProviders").and_then(parse_bool))
+                .text(identity.serial_number.as_deref())
+                .text(identity.hardware_uuid.as_deref())
+                .text(h.agent_id().or(identity.agent_id.as_deref()))
+                .end_row();
+            typed = &InventoryHeader::KNOWN;
+        }
+        let elements = tables.get(Table::Elements);
+        let both_user_names = header.attr("UserName").is_some();
+        for Attribute { name, value } in &header.attributes {
+            let captured = typed.contains(&name.as_ref())
+                && !(name == "Username" && both_user_names)
+                && !(matches!(name.as_ref(), "Hardware" | "Software" | "ServiceProviders")
+                    && parse_bool(value).is_none());
+            if !captured {
+                element_row(elements, document_id, &root_path, Some(name), Some(value));
+            }
+        }
+    }
+}
+
+/// `policy_packages` rows of a policy (every `Package`, in document order).
+pub fn policy_rows(bytes: &[u8], document_id: &str, tables: &mut Tables) -> Result<()> {
+    let policy = npl_format::Policy::from_slice(bytes)?;
+    let b = tables.get(Table::PolicyPackages);
+    for p in policy.package_rows() {
+        let unparsed = match (p.precedence, &p.precedence_text) {
+            (None, Some(text)) => Some(("Precedence", text.as_str())),
+            _ => None,
+        };
+        b.text(Some(document_id))
+            .text(p.policy_guid.as_deref())
+            .text(Some(&p.href))
+            .text(p.object_id.as_deref())
+            .int64(p.precedence.filter(|_| unparsed.is_none()))
+            .map(unparsed)
+            .end_row();
+    }
+    Ok(())
+}
+
+/// `schedule_triggers` rows of a schedule (every `Trigger`, in document order).
+pub fn schedule_rows(bytes: &[u8], document_id: &str, tables: &mut Tables) -> Result<()> {
+    let schedule = nds_format::Schedule::from_slice(bytes)?;
+    let b = tables.get(Table::ScheduleTriggers);
+    for t in schedule.triggers() {
+        let int = |raw: &Option<String>| raw.as_deref().and_then(parse_canonical_int);
+        let numbers = [
+            ("TYPE_PARAM", &t.type_param),
+            ("TIMEWINDOW", &t.time_window),
+            ("REPEAT", &t.repeat),
+            ("DURATION", &t.duration),
+        ];
+        let unparsed = numbers
+            .iter()
+            .filter(|(_, raw)| raw.is_some() && int(raw).is_none())
+            .filter_map(|(name, raw)| raw.as_deref().map(|v| (*name, v)));
+        let (start, start_raw) = date(t.date_start.as_deref());
+        let (end, end_raw) = date(t.date_end.as_deref());
+        b.text(Some(document_id))
+            .text(t.schedule_name.as_deref())
+            .text(t.event_id.as_deref())
+            .text(t.event_name.as_deref())
+            .text(t.component.as_deref())
+            .text(t.action.as_deref())
+            .text(t.catchup.as_deref())
+            .text(t.trigger_type.as_deref())
+            .int64(int(&t.type_param))
+            .date(start)
+            .text(start_raw)
+            .text(t.time_start.as_deref())
+            .int64(int(&t.time_window))
+            .int64(int(&t.repeat))
+            .int64(int(&t.duration))
+            .date(end)
+            .text(end_raw)
+            .map(unparsed)
+            .end_row();
+    }
+    Ok(())
+}
+
+/// A container whose context attributes wait to see whether a typed row below it carries
+/// them; if none does, they go to `elements` when the container closes.
+struct PendingContainer<'a> {
+    kind: RecordKind,
+    depth: u32,
+    path: String,
+    attributes: Vec<Attribute<'a>>,
+    used: bool,
+}
+
+/// The attributes a container passes down as context to the rows below it.
+fn context_attributes(record: &Record<'_>) -> &'static [&'static str] {
+    match record.kind {
+        RecordKind::HardwareClass => &["Name"],
+        // The scope names an instance by `Name`, else `Id`.
+        RecordKind::HardwareInstance if record.attr("Name").is_some() => &["Class", "Name"],
+        RecordKind::HardwareInstance => &["Class", "Id"],
+        RecordKind::HardwareProperty => &["Name"],
+        RecordKind::Directory => &["Path"],
+        RecordKind::ServiceProvider => &["Type", "Name"],
+        RecordKind::UsageDevice => &["NAME", "DOMAIN", "GUID"],
+        RecordKind::UsageUser => &["USER", "DOMAIN", "TYPE", "STARTDATE"],
+        RecordKind::VdiGroup => &["name"],
+        _ => &[],
+    }
+}
+
+/// Closes the containers at `depth` or deeper: unused context goes to `elements`.
+fn close_containers(
+    pending: &mut Vec<PendingContainer<'_>>,
+    depth: u32,
+    document_id: &str,
+    tables: &mut Tables,
+) {
+    while pending.last().is_some_and(|c| c.depth >= depth) {
+        let Some(c) = pending.pop() else { break };
+        if !c.used {
+            let elements = tables.get(Table::Elements);
+            for a in &c.attributes {
+                element_row(
+                    elements,
+                    document_id,
+                    &c.path,
+                    Some(&a.name),
+                    Some(&a.value),
+                );
+            }
+        }
+    }
+}
+
+/// Which attributes of a record a typed row holds.
+#[derive(Clone, Copy)]
+enum Captured {
+    /// All of them (known ones in columns, the rest in the row's `attributes` map).
+    Everything,
+    /// These; the others go to `elements`.
+    These(&'static [&'static str]),
+    /// None: all go to `elements` (containers, generic elements).
+    Nothing,
+}
+
+fn element_row(
+    b: &mut TableBuilder,
+    document_id: &str,
+    path: &str,
+    attribute: Option<&str>,
+    value: Option<&str>,
+) {
+    b.text(Some(document_id))
+        .text(Some(path))
+        .text(attribute)
+        .text(value)
+        .end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_follow_depth() {
+        let mut t = PathTracker::default();
+        t.reset("Inventory");
+        let mut r = Record::element(1, "Hardware", Vec::<(&str, &str)>::new());
+        assert_eq!(t.enter(&r), "/Inventory/Hardware[1]");
+        r.depth = 2;
+        r.name = "Class".into();
+        r.index = 3;
+        assert_eq!(t.enter(&r), "/Inventory/Hardware[1]/Class[3]");
+        r.depth = 1;
+        r.name = "Software".into();
+        r.index = 1;
+        assert_eq!(t.enter(&r), "/Inventory/Software[1]");
+        let text = Record::text_node(2, "x");
+        assert_eq!(t.enter(&text), "/Inventory/Software[1]/text()");
+    }
+}

@@ -1,0 +1,67 @@
+//! Where each table's files go.
+
+use std::path::{Path, PathBuf};
+
+use crate::tables::Table;
+
+/// The folder layout of an output: `OUT/<table>/[load_date=YYYY-MM-DD/]part-NNNNN.<ext>`.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The output folder.
+    pub root: PathBuf,
+    /// The Hive partition folder (`load_date=2024-01-31`), when partitioning by date.
+    pub partition: Option<String>,
+}
+
+impl Layout {
+    /// A layout under `root`, partitioned by the load date of `loaded_at` when asked.
+    pub fn new(root: &Path, partition_by_date: bool, loaded_at: i64) -> Self {
+        Layout {
+            root: root.to_path_buf(),
+            partition: partition_by_date.then(|| format!("load_date={}", iso_date(loaded_at))),
+        }
+    }
+
+    /// The folder holding `table`'s files for this run.
+    pub fn table_dir(&self, table: Table) -> PathBuf {
+        let dir = self.root.join(table.name());
+        match &self.partition {
+            Some(p) => dir.join(p),
+            None => dir,
+        }
+    }
+
+    /// The final and the temporary path of part `name` of `table`.
+    pub fn part_paths(&self, table: Table, name: &str) -> (PathBuf, PathBuf) {
+        let dir = self.table_dir(table);
+        (dir.join(name), dir.join(format!(".{name}.tmp")))
+    }
+}
+
+/// `YYYY-MM-DD` of a UTC timestamp.
+pub fn iso_date(unix_seconds: i64) -> String {
+    let days = unix_seconds.div_euclid(86_400);
+    // Civil from days (proleptic Gregorian), Howard Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(1_709_251_199), "2024-02-29");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+    }
+}

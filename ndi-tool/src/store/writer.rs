@@ -1,0 +1,189 @@
+//! The per-chunk file sink: one file per table that has rows in the chunk, written under a
+//! hidden temporary name and renamed into place when the chunk completes.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+
+use arrow_array::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+use crate::load::{BatchSink, LoadError, SinkFactory};
+use crate::store::layout::Layout;
+use crate::tables::Table;
+
+/// The file format of table files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Parquet, zstd-compressed, dictionary-encoded.
+    Parquet,
+    /// JSON lines, one object per row.
+    Jsonl,
+}
+
+impl FileFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Parquet => "parquet",
+            FileFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+fn properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
+        .set_dictionary_enabled(true)
+        .set_statistics_enabled(EnabledStatistics::Chunk)
+        .set_created_by(format!("ndi-tool {}", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+enum TableFile {
+    Parquet(ArrowWriter<BufWriter<File>>),
+    Jsonl(arrow_json::LineDelimitedWriter<BufWriter<File>>),
+}
+
+/// Makes the sinks of one output folder.
+#[derive(Debug, Clone)]
+pub struct FileSinkFactory {
+    layout: Layout,
+    format: FileFormat,
+}
+
+impl FileSinkFactory {
+    /// Sinks writing `format` files in `layout`.
+    pub fn new(layout: Layout, format: FileFormat) -> Self {
+        FileSinkFactory { layout, format }
+    }
+}
+
+fn io_err(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
+    move |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The sink of one chunk.
+pub struct ChunkFiles {
+    factory: FileSinkFactory,
+    index: usize,
+    open: Vec<Option<(TableFile, PathBuf, PathBuf)>>,
+}
+
+impl std::fmt::Debug for ChunkFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkFiles")
+            .field("index", &self.index)
+            .finish()
+    }
+}
+
+impl SinkFactory for FileSinkFactory {
+    type Sink = ChunkFiles;
+
+    fn open(&self, index: usize) -> Result<ChunkFiles, LoadError> {
+        Ok(ChunkFiles {
+            factory: self.clone(),
+            index,
+            open: (0..Table::ALL.len()).map(|_| None).collect(),
+        })
+    }
+}
+
+impl ChunkFiles {
+    fn file_for(&mut self, table: Table) -> Result<&mut TableFile, LoadError> {
+        let slot = &mut self.open[table.index()];
+        if slot.is_none() {
+            let name = format!("part-{:05}.{}", self.index, self.factory.format.extension());
+            let (target, tmp) = self.factory.layout.part_paths(table, &name);
+            if let Some(dir) = tmp.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            let file = BufWriter::with_capacity(1 << 20, File::create(&tmp).map_err(io_err(&tmp))?);
+            let writer = match self.factory.format {
+                FileFormat::Parquet => TableFile::Parquet(ArrowWriter::try_new(
+                    file,
+                    table.schema(),
+                    Some(properties()),
+                )?),
+                FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
+            };
+            *slot = Some((writer, tmp, target));
+        }
+        match slot {
+            Some((w, _, _)) => Ok(w),
+            None => Err(LoadError::Sink("table file not open".into())),
+        }
+    }
+}
+
+impl BatchSink for ChunkFiles {
+    fn write(&mut self, table: Table, batch: RecordBatch) -> Result<(), LoadError> {
+        match self.file_for(table)? {
+            TableFile::Parquet(w) => {
+                w.write(&batch)?;
+                // One row group per batch keeps memory bounded by the batch size.
+                w.flush()?;
+            }
+            TableFile::Jsonl(w) => w.write(&batch)?,
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), LoadError> {
+        for (writer, tmp, target) in self.open.into_iter().flatten() {
+            let file = match writer {
+                TableFile::Parquet(w) => w.into_inner()?,
+                TableFile::Jsonl(mut w) => {
+                    w.finish()?;
+                    w.into_inner()
+                }
+            };
+            let file = file.into_inner().map_err(|e| LoadError::Io {
+                path: tmp.clone(),
+                source: e.into_error(),
+            })?;
+            file.sync_all().map_err(io_err(&tmp))?;
+            std::fs::rename(&tmp, &target).map_err(io_err(&target))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes an empty file for each table with no rows in this run, so every table opens.
+pub fn write_empty_tables(
+    layout: &Layout,
+    format: FileFormat,
+    rows: &[u64; 12],
+) -> Result<(), LoadError> {
+    let factory = FileSinkFactory::new(layout.clone(), format);
+    let mut sink = ChunkFiles {
+        factory,
+        index: 0,
+        open: (0..Table::ALL.len()).map(|_| None).collect(),
+    };
+    for table in Table::ALL {
+        if rows[table.index()] == 0 {
+            let name = format!("part-empty.{}", format.extension());
+            let (target, tmp) = layout.part_paths(table, &name);
+            if let Some(dir) = tmp.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            let file = BufWriter::new(File::create(&tmp).map_err(io_err(&tmp))?);
+            let writer = match format {
+                FileFormat::Parquet => TableFile::Parquet(ArrowWriter::try_new(
+                    file,
+                    table.schema(),
+                    Some(properties()),
+                )?),
+                FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
+            };
+            sink.open[table.index()] = Some((writer, tmp, target));
+        }
+    }
+    sink.finish()
+}
