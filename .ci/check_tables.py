@@ -19,6 +19,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 ARROW_TYPES = {
@@ -27,8 +28,9 @@ ARROW_TYPES = {
     "int32": {"int32"},
     "bool": {"bool"},
     "date32": {"date32[day]"},
-    "timestamp[s]": {"timestamp[s]"},
-    "timestamp[s, tz=UTC]": {"timestamp[s, tz=UTC]"},
+    # Parquet has no seconds unit: files store milliseconds (see docs/TABLES.md).
+    "timestamp[s]": {"timestamp[ms]"},
+    "timestamp[s, tz=UTC]": {"timestamp[ms, tz=UTC]"},
     "map<utf8,utf8>": {"map<string, string>"},
 }
 DUCKDB_TYPES = {
@@ -37,7 +39,7 @@ DUCKDB_TYPES = {
     "int32": {"INTEGER"},
     "bool": {"BOOLEAN"},
     "date32": {"DATE"},
-    "timestamp[s]": {"TIMESTAMP", "TIMESTAMP_S"},
+    "timestamp[s]": {"TIMESTAMP", "TIMESTAMP_MS"},
     "timestamp[s, tz=UTC]": {"TIMESTAMP WITH TIME ZONE"},
     "map<utf8,utf8>": {"MAP(VARCHAR, VARCHAR)"},
 }
@@ -55,6 +57,12 @@ def documented_columns(doc_path):
         if m and current is not None:
             current.append((m.group(1), m.group(2)))
     return tables
+
+
+def arrow_type_name(t):
+    if pa.types.is_map(t):
+        return f"map<{t.key_type}, {t.item_type}>"
+    return str(t)
 
 
 def fail(msg):
@@ -116,14 +124,14 @@ def main():
         if not files:
             fail(f"{table}: no files")
         rel = con.sql(f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)")
-        n = con.sql(f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)").fetchone()[0]
+        n = con.sql(f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)").fetchall()[0][0]
         if n != expected_rows:
             fail(f"{table}: DuckDB counts {n} rows, manifest says {expected_rows}")
         duck_types = dict(zip(rel.columns, [str(t) for t in rel.types]))
         arrow = pq.ParquetDataset(os.path.join(out_dir, table)).read()
         if arrow.num_rows != expected_rows:
             fail(f"{table}: pyarrow reads {arrow.num_rows} rows, manifest says {expected_rows}")
-        arrow_types = {f.name: str(f.type) for f in arrow.schema}
+        arrow_types = {f.name: arrow_type_name(f.type) for f in arrow.schema}
         for column, doc_type in documented[table]:
             if arrow_types.get(column) not in ARROW_TYPES[doc_type]:
                 fail(f"{table}.{column}: pyarrow type {arrow_types.get(column)}, documented {doc_type}")

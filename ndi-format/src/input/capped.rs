@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn exact_fit_passes_and_overflow_fails() {
-        let data = vec![b'x'; 100];
+        let data = [b'x'; 100];
         let mut out = Vec::new();
         CappedReader::new(&data[..], 100)
             .read_to_end(&mut out)

@@ -5,7 +5,12 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
 
-use arrow_array::RecordBatch;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::TimestampSecondType;
+use arrow_array::{ArrayRef, RecordBatch, TimestampMillisecondArray};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -30,6 +35,43 @@ impl FileFormat {
             FileFormat::Jsonl => "jsonl",
         }
     }
+}
+
+/// The schema of `table` as stored in Parquet: Parquet has no seconds unit for timestamps
+/// (arrow-rs would store bare integers that other readers cannot recognise), so timestamp
+/// columns are stored in milliseconds, which every reader knows.
+pub fn parquet_schema(table: Table) -> SchemaRef {
+    let schema = table.schema();
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Timestamp(TimeUnit::Second, tz) => f
+                .as_ref()
+                .clone()
+                .with_data_type(DataType::Timestamp(TimeUnit::Millisecond, tz.clone())),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    Arc::new(Schema::new(fields))
+}
+
+/// `batch` with its timestamp columns in milliseconds (see [`parquet_schema`]).
+fn to_parquet(table: Table, batch: &RecordBatch) -> Result<RecordBatch, LoadError> {
+    let columns: Vec<ArrayRef> = batch
+        .columns()
+        .iter()
+        .map(|c| match c.data_type() {
+            DataType::Timestamp(TimeUnit::Second, tz) => {
+                let seconds = c.as_primitive::<TimestampSecondType>();
+                let millis: TimestampMillisecondArray =
+                    seconds.unary(|v| v.saturating_mul(1000));
+                Arc::new(millis.with_timezone_opt(tz.clone())) as ArrayRef
+            }
+            _ => c.clone(),
+        })
+        .collect();
+    Ok(RecordBatch::try_new(parquet_schema(table), columns)?)
 }
 
 fn properties() -> WriterProperties {
@@ -107,7 +149,7 @@ impl ChunkFiles {
             let writer = match self.factory.format {
                 FileFormat::Parquet => TableFile::Parquet(ArrowWriter::try_new(
                     file,
-                    table.schema(),
+                    parquet_schema(table),
                     Some(properties()),
                 )?),
                 FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
@@ -125,7 +167,7 @@ impl BatchSink for ChunkFiles {
     fn write(&mut self, table: Table, batch: RecordBatch) -> Result<(), LoadError> {
         match self.file_for(table)? {
             TableFile::Parquet(w) => {
-                w.write(&batch)?;
+                w.write(&to_parquet(table, &batch)?)?;
                 // One row group per batch keeps memory bounded by the batch size.
                 w.flush()?;
             }
@@ -177,7 +219,7 @@ pub fn write_empty_tables(
             let writer = match format {
                 FileFormat::Parquet => TableFile::Parquet(ArrowWriter::try_new(
                     file,
-                    table.schema(),
+                    parquet_schema(table),
                     Some(properties()),
                 )?),
                 FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
