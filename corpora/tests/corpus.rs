@@ -345,14 +345,14 @@ fn inventory_sizes_are_realistic() {
     let config = Config {
         mix: ndi_corpora::Mix::only(Kind::Inventory),
         gzip_level: 6,
-        ..Config::new(32, 1)
+        ..Config::new(24, 1)
     };
     let mut sizes: Vec<usize> = std::thread::scope(|s| {
         let halves: Vec<_> = (0..2)
             .map(|h| {
                 let config = &config;
                 s.spawn(move || {
-                    (0..16)
+                    (0..12)
                         .map(|i| {
                             let f = file_with(config, 2 * i + h);
                             assert_eq!(plain_bytes(&f).len(), f.plain_len, "{}", f.name);
