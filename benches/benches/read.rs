@@ -6,25 +6,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ndi_benches::{bare_gunzip_quick_xml, bare_quick_xml};
-use ndi_format::model::{Item, Scope};
-use ndi_format::{Compression, Document, InputBuffer, ReaderBuilder, Record};
-
-/// Reads every record and types it, touching every value; returns a checksum.
-fn typed_read(reader: &mut ndi_format::Reader<'_>) -> usize {
-    let mut record = Record::default();
-    let mut scope = Scope::new();
-    let mut total = 0usize;
-    while reader.read_record(&mut record).unwrap_or(false) {
-        for a in &record.attributes {
-            total += a.value.len();
-        }
-        if let Item::HardwareProperty(p) = scope.observe(&record) {
-            total += p.class.len();
-        }
-    }
-    total
-}
+use ndi_benches::{bare_gunzip_quick_xml, bare_quick_xml, typed_read};
+use ndi_format::{Compression, Document, InputBuffer, ReaderBuilder};
 
 fn bench_read(c: &mut Criterion) {
     let xml = ndi_corpora::inventory_xml(42, 500_000);

@@ -30,6 +30,26 @@ pub fn bare_quick_xml(xml: &[u8]) -> usize {
     total
 }
 
+/// Reads every record with the typed reader and types it through a [`Scope`], touching every
+/// value; returns a checksum.
+///
+/// [`Scope`]: ndi_format::model::Scope
+pub fn typed_read(reader: &mut ndi_format::Reader<'_>) -> usize {
+    use ndi_format::model::{Item, Scope};
+    let mut record = ndi_format::Record::default();
+    let mut scope = Scope::new();
+    let mut total = 0usize;
+    while reader.read_record(&mut record).unwrap_or(false) {
+        for a in &record.attributes {
+            total += a.value.len();
+        }
+        if let Item::HardwareProperty(p) = scope.observe(&record) {
+            total += p.class.len();
+        }
+    }
+    total
+}
+
 /// Gunzips `gz` into `buffer` (reused) and runs [`bare_quick_xml`] over it.
 pub fn bare_gunzip_quick_xml(gz: &[u8], buffer: &mut Vec<u8>) -> usize {
     buffer.clear();

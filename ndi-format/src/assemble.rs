@@ -12,7 +12,7 @@ use crate::error::{ErrorKind, WarningKind};
 use crate::format::Format;
 use crate::limits::{Limit, Limits};
 use crate::record::{Attribute, Header, Record, RecordKind};
-use crate::xml::chars::{first_illegal_char, is_name, is_xml_char};
+use crate::xml::chars::{first_illegal_char, is_name, is_xml_char, needs_value_check};
 
 /// How values get from an event into a record whose lifetime is `'x`.
 pub(crate) trait Lift<'x> {
@@ -23,18 +23,29 @@ pub(crate) trait Lift<'x> {
 /// Slice input: strings that lie inside the input are re-borrowed from it (zero-copy);
 /// unescaped ones are moved.
 pub(crate) struct Borrow<'a> {
-    pub(crate) base: &'a str,
+    pub(crate) base: &'a [u8],
+}
+
+impl<'a> Borrow<'a> {
+    /// `s` with the input's lifetime, when `s` lies inside the input.
+    #[inline]
+    #[allow(unsafe_code)]
+    fn reborrow(&self, s: &str) -> Option<&'a str> {
+        let start = rel_bytes(s.as_bytes(), self.base)?;
+        let bytes: &'a [u8] = self.base.get(start..start + s.len())?;
+        // SAFETY: `bytes` is the very memory `s` occupies (same start, same length, checked
+        // just above), and `s` is a `&str`, so these bytes are valid UTF-8. Only the lifetime
+        // changes: quick-xml hands out events with a shorter one than the input it borrows.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
 }
 
 impl<'a> Lift<'a> for Borrow<'a> {
     #[inline]
     fn assign(&self, dst: &mut Cow<'a, str>, src: Cow<'_, str>) {
         *dst = match src {
-            Cow::Borrowed(s) => match rel(s, self.base) {
-                Some(start) => match self.base.get(start..start + s.len()) {
-                    Some(b) => Cow::Borrowed(b),
-                    None => Cow::Owned(s.to_owned()),
-                },
+            Cow::Borrowed(s) => match self.reborrow(s) {
+                Some(b) => Cow::Borrowed(b),
                 None => Cow::Owned(s.to_owned()),
             },
             Cow::Owned(s) => Cow::Owned(s),
@@ -76,16 +87,29 @@ struct Frame {
     name: String,
     index: u32,
     kind: Option<RecordKind>,
-    children: Vec<(Box<str>, u32)>,
+    /// Count of children per name; slots past `used` keep their strings for reuse.
+    children: Vec<(String, u32)>,
+    used: usize,
 }
 
 impl Frame {
     fn child_index(&mut self, name: &str) -> u32 {
-        if let Some((_, n)) = self.children.iter_mut().find(|(c, _)| &**c == name) {
+        if let Some((_, n)) = self.children[..self.used]
+            .iter_mut()
+            .find(|(c, _)| c == name)
+        {
             *n += 1;
             return *n;
         }
-        self.children.push((name.into(), 1));
+        if self.used < self.children.len() {
+            let slot = &mut self.children[self.used];
+            slot.0.clear();
+            slot.0.push_str(name);
+            slot.1 = 1;
+        } else {
+            self.children.push((name.to_string(), 1));
+        }
+        self.used += 1;
         1
     }
 }
@@ -130,6 +154,12 @@ pub(crate) enum Step {
 }
 
 fn rel(inner: &str, outer: &str) -> Option<usize> {
+    rel_bytes(inner.as_bytes(), outer.as_bytes())
+}
+
+/// Where `inner` starts within `outer`, if it lies inside it.
+#[inline]
+fn rel_bytes(inner: &[u8], outer: &[u8]) -> Option<usize> {
     let (i, o) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
     (i >= o && i + inner.len() <= o + outer.len()).then(|| i - o)
 }
@@ -238,6 +268,10 @@ impl<'x> Assembler<'x> {
             Event::Empty(e) => self.start(lift, &e, offset, true, rec),
             Event::End(_) => self.end(rec),
             Event::Text(t) => {
+                // Layout between elements: nothing to check, nothing to keep.
+                if !self.open && self.phase != Phase::Prolog && t.trim_ascii().is_empty() {
+                    return Step::Continue;
+                }
                 let content = t.xml10_content();
                 self.text(lift, content, offset, false, rec)
             }
@@ -457,13 +491,14 @@ impl<'x> Assembler<'x> {
             f.name.push_str(name);
             f.index = index;
             f.kind = kind;
-            f.children.clear();
+            f.used = 0;
         } else {
             self.frames.push(Frame {
                 name: name.to_string(),
                 index,
                 kind,
                 children: Vec::new(),
+                used: 0,
             });
         }
         self.depth += 1;
@@ -523,7 +558,8 @@ impl<'x> Assembler<'x> {
                     },
                 ));
             }
-            if memchr::memchr(b'<', attr.value.as_bytes()).is_some() {
+            let suspicious = needs_value_check(attr.value.as_bytes());
+            if suspicious && memchr::memchr(b'<', attr.value.as_bytes()).is_some() {
                 return Err(self.error(
                     value_offset,
                     ErrorKind::Syntax(format!("'<' in the value of attribute {key:?}")),
@@ -541,7 +577,10 @@ impl<'x> Assembler<'x> {
                     return Err(self.error(value_offset, kind));
                 }
             };
-            self.check_chars(&value, value_offset);
+            // Character references can produce forbidden characters too.
+            if suspicious || matches!(value, Cow::Owned(_)) {
+                self.check_chars(&value, value_offset);
+            }
             let target = if direct { &mut *rec } else { &mut self.pending };
             let list = &mut target.attributes;
             if n <= list.len() {
@@ -621,10 +660,15 @@ impl<'x> Assembler<'x> {
                 },
             );
         }
-        if memchr::memmem::find(content.as_bytes(), b"]]>").is_some() && !always_data {
-            return self.error(offset, ErrorKind::Syntax("']]>' in text".into()));
+        let whitespace = content.trim_ascii().is_empty();
+        if !whitespace {
+            if memchr::memmem::find(content.as_bytes(), b"]]>").is_some() && !always_data {
+                return self.error(offset, ErrorKind::Syntax("']]>' in text".into()));
+            }
+            if always_data || needs_value_check(content.as_bytes()) {
+                self.check_chars(&content, offset);
+            }
         }
-        self.check_chars(&content, offset);
         let _ = rec;
         if !self.open {
             // Text after a child element (or directly in the root): a text record.

@@ -221,8 +221,8 @@ impl<'a> Reader<'a> {
         self.source.mark();
         let offset = self.source.offset();
         let result = match &mut self.source {
-            Source::Slice { reader, valid, .. } => {
-                let lift = Borrow { base: valid };
+            Source::Slice { reader, text, .. } => {
+                let lift = Borrow { base: text };
                 Source::next_slice(reader)
                     .map(|event| self.asm.handle(&lift, event, offset, record))
             }

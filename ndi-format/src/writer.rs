@@ -92,6 +92,16 @@ impl<W: Write> Writer<W> {
                     ErrorKind::InvalidRecord("'?>' in processing instruction".into()).into(),
                 );
             }
+            // The target must be a name other than `xml`, or the output is not well-formed
+            // (found by the `ndi_roundtrip` fuzz target; regression test
+            // `fuzz_writer_refuses_a_processing_instruction_without_a_target`).
+            let target = pi.split([' ', '\t', '\r', '\n']).next().unwrap_or_default();
+            if !crate::xml::chars::is_name(target) || target.eq_ignore_ascii_case("xml") {
+                return Err(ErrorKind::InvalidRecord(format!(
+                    "processing instruction target {target:?} is not a name"
+                ))
+                .into());
+            }
             writeln!(self.out, "<?{pi}?>")?;
         }
         self.out.write_all(b"<")?;

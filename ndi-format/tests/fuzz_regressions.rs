@@ -189,3 +189,30 @@ fn differential_processing_instruction_target_is_a_name() {
     assert_refused(b"<Inventory/><? pi?>", "xml-syntax");
     assert_accepted(b"<?XML::NAMESPACE HREF=\"x\" AS=\"NETDEPLOY\"?><Inventory><?pi?></Inventory>");
 }
+
+/// Found by the `ndi_roundtrip` target: the writer wrote a prolog processing instruction with
+/// an empty target (`<? x?>`), which no reader accepts. The writer now refuses it, as it
+/// refuses invalid element names.
+#[test]
+fn fuzz_writer_refuses_a_processing_instruction_without_a_target() {
+    use ndi_format::{Header, Writer};
+    for pi in [" x", "", "1abc x", "xml version=\"1.0\"", "XML x"] {
+        let mut header = Header::new("Inventory", Vec::<(&str, &str)>::new());
+        header.processing_instructions.push(pi.into());
+        let err = Writer::new(Vec::new()).write_header(&header).unwrap_err();
+        assert_eq!(err.rule(), "invalid-record", "{pi:?}");
+    }
+    // A proper one round-trips.
+    let mut header = Header::new("SOFTPKG", Vec::<(&str, &str)>::new());
+    header
+        .processing_instructions
+        .push("XML::NAMESPACE HREF=\"x\" AS=\"NETDEPLOY\"".into());
+    let mut w = Writer::new(Vec::new());
+    w.write_header(&header).unwrap();
+    let bytes = w.finish().unwrap();
+    let reader = Reader::from_slice(&bytes).unwrap();
+    assert_eq!(
+        reader.header().processing_instructions,
+        header.processing_instructions
+    );
+}

@@ -1,5 +1,45 @@
 //! Character-level rules of XML 1.0: legal characters and names.
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `v` is below `n` (`n` at most 128).
+#[inline]
+fn has_byte_below(v: u64, n: u8) -> bool {
+    (v.wrapping_sub(LO * u64::from(n)) & !v & HI) != 0
+}
+
+/// Whether any byte of `v` equals `b`.
+#[inline]
+fn has_byte(v: u64, b: u8) -> bool {
+    let x = v ^ (LO * u64::from(b));
+    (x.wrapping_sub(LO) & !x & HI) != 0
+}
+
+#[inline]
+fn word_needs_check(v: u64) -> bool {
+    has_byte_below(v, 0x20) | has_byte(v, b'<') | has_byte(v, 0xEF)
+}
+
+/// Whether `bytes` may hold something the value checks must look at: a control byte (tab,
+/// line feed and carriage return included), `<`, or the lead byte `0xEF` of U+FFFE/U+FFFF.
+/// Eight bytes at a time (SWAR); almost every value answers `false`.
+#[inline]
+pub(crate) fn needs_value_check(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if word_needs_check(u64::from_le_bytes(word)) {
+            return true;
+        }
+    }
+    let rest = chunks.remainder();
+    let mut word = [b'A'; 8];
+    word[..rest.len()].copy_from_slice(rest);
+    word_needs_check(u64::from_le_bytes(word))
+}
+
 /// The first character XML 1.0 forbids in `s`, with its byte index.
 ///
 /// Allowed: tab, line feed, carriage return, U+0020..=U+D7FF, U+E000..=U+FFFD and above
@@ -37,9 +77,37 @@ fn is_name_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
+/// ASCII bytes allowed in names: 1 = anywhere, 2 = not first.
+const ASCII_NAME: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b == b':' {
+            1
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            2
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 /// Whether `s` is an XML 1.0 `Name` (namespaces off: colons allowed anywhere).
 #[inline]
 pub(crate) fn is_name(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        return match bytes.split_first() {
+            Some((&first, rest)) => {
+                ASCII_NAME[usize::from(first)] == 1
+                    && rest.iter().all(|&b| ASCII_NAME[usize::from(b)] != 0)
+            }
+            None => false,
+        };
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if is_name_start(c) => chars.all(is_name_char),
@@ -58,6 +126,26 @@ mod tests {
         assert_eq!(first_illegal_char("ab\u{3}c"), Some((2, '\u{3}')));
         assert_eq!(first_illegal_char("é\u{FFFE}"), Some((2, '\u{FFFE}')));
         assert_eq!(first_illegal_char("\u{FEFF}ok"), None);
+    }
+
+    #[test]
+    fn value_check_finds_every_suspicious_byte_at_every_position() {
+        for len in 0..20 {
+            let clean = vec![b'x'; len];
+            assert!(!needs_value_check(&clean));
+            for at in 0..len {
+                for bad in [0u8, 3, b'\t', b'\n', 0x1f, b'<', 0xEF] {
+                    let mut v = clean.clone();
+                    v[at] = bad;
+                    assert!(needs_value_check(&v), "len {len} at {at} byte {bad:#x}");
+                }
+                for fine in [b' ', b'>', 0x7f, 0x80, 0xC3, 0xEE, 0xF0, 0xFF] {
+                    let mut v = clean.clone();
+                    v[at] = fine;
+                    assert!(!needs_value_check(&v), "len {len} at {at} byte {fine:#x}");
+                }
+            }
+        }
     }
 
     #[test]

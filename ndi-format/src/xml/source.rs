@@ -18,8 +18,6 @@ pub(crate) enum Source<'a> {
     Slice {
         reader: quick_xml::Reader<&'a [u8]>,
         text: &'a [u8],
-        /// The longest valid UTF-8 prefix of `text`, which events are re-borrowed from.
-        valid: &'a str,
         lines: LineTracker,
     },
     Stream {
@@ -43,14 +41,9 @@ impl<'a> Source<'a> {
             Text::Slice(text) => {
                 let mut reader = quick_xml::Reader::from_reader(text);
                 configure(reader.config_mut());
-                let valid = match std::str::from_utf8(text) {
-                    Ok(s) => s,
-                    Err(e) => std::str::from_utf8(&text[..e.valid_up_to()]).unwrap_or_default(),
-                };
                 Source::Slice {
                     reader,
                     text,
-                    valid,
                     lines: LineTracker::default(),
                 }
             }
@@ -119,7 +112,10 @@ impl<'a> Source<'a> {
             }
             XmlError::Encoding(ref enc) => {
                 let at = match self {
-                    Source::Slice { valid, .. } => valid.len() as u64,
+                    Source::Slice { text, .. } => match std::str::from_utf8(text) {
+                        Err(e) => e.valid_up_to() as u64,
+                        Ok(_) => offset,
+                    },
                     Source::Stream { .. } => match enc {
                         quick_xml::encoding::EncodingError::Utf8(u) => {
                             offset + u.valid_up_to() as u64

@@ -64,8 +64,7 @@ fn to_parquet(table: Table, batch: &RecordBatch) -> Result<RecordBatch, LoadErro
         .map(|c| match c.data_type() {
             DataType::Timestamp(TimeUnit::Second, tz) => {
                 let seconds = c.as_primitive::<TimestampSecondType>();
-                let millis: TimestampMillisecondArray =
-                    seconds.unary(|v| v.saturating_mul(1000));
+                let millis: TimestampMillisecondArray = seconds.unary(|v| v.saturating_mul(1000));
                 Arc::new(millis.with_timezone_opt(tz.clone())) as ArrayRef
             }
             _ => c.clone(),
