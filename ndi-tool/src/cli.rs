@@ -41,6 +41,19 @@ pub enum Command {
         after_help = "Examples:\n  ndi-tool convert corpora/demo --out out/demo\n  ndi-tool convert incoming/ --out lake/ --partition-by date --quarantine bad/\n  ndi-tool convert incoming/ --format ndi --out plain/"
     )]
     Convert(ConvertArgs),
+    /// What changed between two documents (or two folders): added, removed and changed
+    /// records, matched by natural keys, whatever the layout, attribute order or compression.
+    ///
+    /// Exit status: 0 when equivalent, 1 when they differ, 2 on error.
+    #[command(after_help = "Examples:\n  ndi-tool diff yesterday/PC1.ndi.gz today/PC1.ndi.gz\n  ndi-tool diff --json incoming-2024-01-30/ incoming-2024-01-31/")]
+    Diff(DiffArgs),
+    /// A one-screen summary of any file: format, device identity, time, counts per section,
+    /// top hardware classes and publishers.
+    #[command(after_help = "Example:\n  ndi-tool inspect 'SYSTEM on PC1.ndi.gz'")]
+    Inspect(InspectArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  ndi-tool completions bash > /etc/bash_completion.d/ndi-tool")]
+    Completions(CompletionsArgs),
     /// Write a realistic, deterministic corpus of generated files for tests and benchmarks.
     #[command(after_help = "Example:\n  ndi-tool generate --out /tmp/corpus --count 1000 --seed 7")]
     Generate(GenerateArgs),
@@ -135,4 +148,40 @@ pub struct GenerateArgs {
     /// Seed: the same seed gives byte-identical files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+/// Flags of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old document or folder.
+    pub old: PathBuf,
+    /// The new document or folder.
+    pub new: PathBuf,
+    /// One JSON array of change objects instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads for folders (default: one per core).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Only the exit status and errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Flags of `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The file.
+    pub file: PathBuf,
+    /// The summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand; each resolves its flags, does the work and returns an exit code.
 
 mod convert;
+mod diff;
+mod inspect;
 mod generate;
 mod tables;
 mod validate;
@@ -38,6 +40,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             _ => convert::run(&args),
         },
         Command::Generate(args) => generate::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "ndi-tool", &mut std::io::stdout());
+            Ok(Outcome::Success)
+        }
     }
 }
 
