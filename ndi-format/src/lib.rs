@@ -68,6 +68,7 @@ mod limits;
 pub mod model;
 mod reader;
 mod record;
+pub mod rules;
 pub mod values;
 mod writer;
 mod xml;

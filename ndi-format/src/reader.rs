@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use crate::assemble::{Assembler, Borrow, Copy, IssueKind, Step};
-use crate::error::{Error, ErrorKind, Location, Result, Warning};
+use crate::error::{Error, ErrorKind, Location, Position, Result, Warning};
 use crate::format::Format;
 use crate::input::{self, Compression, InputBuffer, InputInfo};
 use crate::limits::Limits;
@@ -174,6 +174,27 @@ impl<'a> Reader<'a> {
     /// Takes the warnings found so far.
     pub fn take_warnings(&mut self) -> Vec<Warning> {
         std::mem::take(&mut self.warnings)
+    }
+
+    /// Line and column of `offset` (a record's `offset`, say). Exact for in-memory input; for
+    /// streamed input exact only inside the current event, and line and column are 0 (unknown)
+    /// for earlier offsets.
+    pub fn position_of(&mut self, offset: u64) -> Position {
+        match &mut self.source {
+            Source::Slice { .. } => self.source.position(offset),
+            Source::Stream { reader, .. } => {
+                let tracker = reader.get_ref();
+                if offset >= tracker.base_offset() {
+                    tracker.position(offset)
+                } else {
+                    Position {
+                        offset,
+                        line: 0,
+                        column: 0,
+                    }
+                }
+            }
+        }
     }
 
     /// Bytes of XML text read so far (after decompression and transcoding, without a BOM);

@@ -19,6 +19,11 @@ pub struct Cli {
 pub enum Command {
     /// Check that files are well-formed and follow their format; one line per problem.
     ///
+    /// Every format is recognised by content. Each finding has a severity, a stable rule id,
+    /// the file, line, column, byte offset and element path. On a terminal the offending
+    /// source line is shown with a caret (colors unless NO_COLOR is set). A catalog (.osd) is
+    /// checked against its target file (size and MD5) when the target is among the inputs.
+    ///
     /// Exit status: 0 when every file is valid (warnings allowed), 1 when any file has an
     /// error, 2 on a usage or I/O error such as a missing path.
     #[command(
@@ -45,14 +50,18 @@ pub enum Command {
     /// records, matched by natural keys, whatever the layout, attribute order or compression.
     ///
     /// Exit status: 0 when equivalent, 1 when they differ, 2 on error.
-    #[command(after_help = "Examples:\n  ndi-tool diff yesterday/PC1.ndi.gz today/PC1.ndi.gz\n  ndi-tool diff --json incoming-2024-01-30/ incoming-2024-01-31/")]
+    #[command(
+        after_help = "Examples:\n  ndi-tool diff yesterday/PC1.ndi.gz today/PC1.ndi.gz\n  ndi-tool diff --json incoming-2024-01-30/ incoming-2024-01-31/"
+    )]
     Diff(DiffArgs),
     /// A one-screen summary of any file: format, device identity, time, counts per section,
     /// top hardware classes and publishers.
     #[command(after_help = "Example:\n  ndi-tool inspect 'SYSTEM on PC1.ndi.gz'")]
     Inspect(InspectArgs),
     /// Print a shell completion script.
-    #[command(after_help = "Example:\n  ndi-tool completions bash > /etc/bash_completion.d/ndi-tool")]
+    #[command(
+        after_help = "Example:\n  ndi-tool completions bash > /etc/bash_completion.d/ndi-tool"
+    )]
     Completions(CompletionsArgs),
     /// Write a realistic, deterministic corpus of generated files for tests and benchmarks.
     #[command(after_help = "Example:\n  ndi-tool generate --out /tmp/corpus --count 1000 --seed 7")]
@@ -68,10 +77,13 @@ pub struct ValidateArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Print only the summary's exit status, no lines.
+    /// One JSON object per file per line: path, format, valid, findings.
+    #[arg(long)]
+    pub json: bool,
+    /// No finding lines and no summary: only the exit status.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Also print warnings and one line per valid file.
+    /// Also print one line per valid file.
     #[arg(long, short = 'v')]
     pub verbose: bool,
 }

@@ -24,6 +24,7 @@
 mod header;
 mod identity;
 mod items;
+mod paths;
 mod scope;
 
 pub use header::{DiscoveryHeader, InventoryHeader, UsageHeader, VdiHeader};
@@ -32,4 +33,5 @@ pub use items::{
     AppUsage, Content, DiscoveredItem, FileEvidence, HardwareProperty, Installer, ProviderProperty,
     VdiAccess,
 };
+pub use paths::ElementPaths;
 pub use scope::{Item, Scope};

@@ -82,6 +82,11 @@ impl<R: BufRead> TrackingReader<R> {
         self.retained.drain(..n);
     }
 
+    /// Offset of the first byte still retained (the start of the current event).
+    pub(crate) fn base_offset(&self) -> u64 {
+        self.base.pos.offset
+    }
+
     /// Line and column of `offset`, which must not be before the last mark.
     pub(crate) fn position(&self, offset: u64) -> Position {
         let mut t = self.base;

@@ -2,8 +2,8 @@
 
 mod convert;
 mod diff;
-mod inspect;
 mod generate;
+mod inspect;
 mod tables;
 mod validate;
 

@@ -1,22 +1,26 @@
-//! `validate`: check every file, report problems one per line.
+//! `validate`: check every file, report each finding.
 
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use ndi_format::{Finding, InputBuffer, Reader, Record, Severity};
+use ndi_format::rules::Rules;
+use ndi_format::{Finding, Format, InputBuffer, Location, Reader, Record, Severity};
 use rayon::prelude::*;
+use serde_json::json;
 
 use crate::cli::ValidateArgs;
 use crate::commands::{Outcome, pool};
 use crate::inputs::{InputFile, expand};
-use crate::output::line;
+use crate::output::{error_line, line};
 
 /// What validating one file found.
 pub struct FileReport {
     /// The file.
     pub input: InputFile,
     /// The detected format, when the document got that far.
-    pub format: Option<ndi_format::Format>,
+    pub format: Option<Format>,
     /// Every finding, errors and warnings, in document order.
     pub findings: Vec<Finding>,
 }
@@ -28,48 +32,65 @@ impl FileReport {
     }
 }
 
-/// Reads one file to its end and collects what the reader reports.
-pub fn check_file(input: &InputFile, buffer: &mut InputBuffer) -> FileReport {
+/// Reads one file to its end: reader errors and warnings, then the format's rules.
+/// `targets` maps file names among the inputs to their paths, for catalog checks.
+pub fn check_file(
+    input: &InputFile,
+    buffer: &mut InputBuffer,
+    targets: &HashMap<String, PathBuf>,
+) -> FileReport {
     let mut findings = Vec::new();
     let mut format = None;
     match Reader::from_path(&input.path, buffer) {
         Err(e) => findings.push(Finding::from(&e)),
         Ok(mut reader) => {
-            format = Some(reader.format());
+            let f = reader.format();
+            format = Some(f);
+            let mut rules = matches!(f, Format::Ndi | Format::Mmi | Format::Vdi | Format::Disco)
+                .then(|| Rules::new(f, reader.header()));
             let mut record = Record::default();
             let result = loop {
                 match reader.read_record(&mut record) {
-                    Ok(true) => {}
+                    Ok(true) => {
+                        if let Some(rules) = &mut rules {
+                            let position = reader.position_of(record.offset);
+                            rules.record(&record, position);
+                        }
+                    }
                     Ok(false) => break Ok(()),
                     Err(e) => break Err(e),
                 }
             };
             findings.extend(reader.warnings().iter().map(Finding::from));
-            let format_rules = matches!(
-                reader.format(),
-                ndi_format::Format::Npl | ndi_format::Format::Osd | ndi_format::Format::Nds
-            );
             match result {
                 Err(e) => findings.push(Finding::from(&e)),
-                Ok(()) if format_rules => match std::fs::read(&input.path) {
-                    Ok(bytes) => findings.extend(nds_format::validate(&bytes)),
-                    Err(e) => findings.push(Finding::from(&ndi_format::Error::from(e))),
-                },
-                Ok(()) => {}
-            }
-            if reader.format() == ndi_format::Format::Other {
-                let root = reader.header().root.to_string();
-                findings.push(Finding::new(
-                    Severity::Error,
-                    "unknown-format",
-                    format!("root element <{root}> is not one of the known formats"),
-                    ndi_format::Location {
-                        file: Some(input.path.clone()),
-                        ..Default::default()
-                    },
-                ));
+                Ok(()) => {
+                    if let Some(rules) = rules {
+                        findings.extend(rules.finish());
+                    }
+                    match f {
+                        Format::Npl | Format::Nds => match std::fs::read(&input.path) {
+                            Ok(bytes) => findings.extend(nds_format::validate(&bytes)),
+                            Err(e) => findings.push(Finding::from(&ndi_format::Error::from(e))),
+                        },
+                        Format::Osd => findings.extend(check_catalog(&input.path, targets)),
+                        Format::Other => findings.push(Finding::new(
+                            Severity::Error,
+                            "unknown-format",
+                            format!(
+                                "root element <{}> is not one of the known formats",
+                                reader.header().root
+                            ),
+                            Location::default(),
+                        )),
+                        _ => {}
+                    }
+                }
             }
         }
+    }
+    for f in &mut findings {
+        f.location.file = Some(input.path.clone());
     }
     FileReport {
         input: input.clone(),
@@ -78,39 +99,71 @@ pub fn check_file(input: &InputFile, buffer: &mut InputBuffer) -> FileReport {
     }
 }
 
+/// A catalog's findings, checked against its target when the target is among the inputs.
+fn check_catalog(path: &Path, targets: &HashMap<String, PathBuf>) -> Vec<Finding> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return vec![Finding::from(&ndi_format::Error::from(e))],
+    };
+    let target = npl_format::Catalog::from_slice(&bytes)
+        .ok()
+        .and_then(|c| c.codebase().and_then(|cb| cb.href().map(str::to_string)))
+        .and_then(|href| {
+            let name = href
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(&href)
+                .replace("%20", " ");
+            targets.get(&name).cloned()
+        })
+        .and_then(|p| std::fs::read(p).ok());
+    npl_format::validate_catalog(&bytes, target.as_deref())
+}
+
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let files = expand(&args.paths)?;
+    let targets: HashMap<String, PathBuf> = files
+        .iter()
+        .filter_map(|f| {
+            let name = f.path.file_name()?.to_string_lossy().into_owned();
+            Some((name, f.path.clone()))
+        })
+        .collect();
     let pool = pool(args.threads)?;
     let reports: Vec<FileReport> = pool.install(|| {
         files
             .par_iter()
-            .map_init(InputBuffer::new, |buffer, input| check_file(input, buffer))
+            .map_init(InputBuffer::new, |buffer, input| {
+                check_file(input, buffer, &targets)
+            })
             .collect()
     });
-    let mut out = std::io::stdout().lock();
-    let (mut invalid, mut warned) = (0usize, 0usize);
-    for report in &reports {
-        let valid = report.is_valid();
-        if !valid {
-            invalid += 1;
-        } else if !report.findings.is_empty() {
-            warned += 1;
-        }
-        if args.quiet {
-            continue;
-        }
-        for f in &report.findings {
-            if f.severity == Severity::Error || args.verbose {
-                line(&mut out, &format_finding(&report.input, f))?;
+    let invalid = reports.iter().filter(|r| !r.is_valid()).count();
+    let warned = reports
+        .iter()
+        .filter(|r| r.is_valid() && !r.findings.is_empty())
+        .count();
+    if !args.quiet {
+        let mut out = std::io::stdout().lock();
+        let snippets = !args.json && std::io::stdout().is_terminal();
+        for report in &reports {
+            if args.json {
+                line(&mut out, &json_report(report).to_string())?;
+                continue;
+            }
+            for f in &report.findings {
+                if snippets {
+                    render_snippet(&report.input.path, f)?;
+                } else {
+                    line(&mut out, &format_finding(&report.input, f))?;
+                }
+            }
+            if report.is_valid() && args.verbose {
+                line(&mut out, &format!("{}: ok", report.input.path.display()))?;
             }
         }
-        if valid && args.verbose {
-            line(&mut out, &format!("{}: ok", report.input.path.display()))?;
-        }
-    }
-    out.flush()?;
-    if !args.quiet {
-        crate::output::error_line(&format!(
+        out.flush()?;
+        error_line(&format!(
             "{} files checked: {} valid, {} invalid ({} valid with warnings)",
             reports.len(),
             reports.len() - invalid,
@@ -125,19 +178,128 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     })
 }
 
-/// `path:line:column: severity: message [rule] (at element path)`.
+/// One JSON object for `--json`.
+fn json_report(report: &FileReport) -> serde_json::Value {
+    let findings: Vec<serde_json::Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let pos = f.location.position;
+            json!({
+                "severity": f.severity.name(),
+                "rule": f.rule,
+                "message": f.message,
+                "line": pos.map(|p| p.line).filter(|l| *l > 0),
+                "column": pos.map(|p| p.column).filter(|c| *c > 0),
+                "offset": pos.map(|p| p.offset),
+                "element_path": f.location.element_path,
+            })
+        })
+        .collect();
+    json!({
+        "path": report.input.path.display().to_string(),
+        "format": report.format.map(Format::name),
+        "valid": report.is_valid(),
+        "findings": findings,
+    })
+}
+
+/// `path:line:column: severity: message [rule] (byte N, at element path)`.
 pub fn format_finding(input: &InputFile, f: &Finding) -> String {
     let mut s = input.path.display().to_string();
-    if let Some(p) = f.location.position {
+    let pos = f.location.position;
+    if let Some(p) = pos.filter(|p| p.line > 0) {
         s.push_str(&format!(":{}:{}", p.line, p.column));
     }
     s.push_str(&format!(": {}: {} [{}]", f.severity, f.message, f.rule));
-    if let Some(p) = f.location.position {
-        s.push_str(&format!(" (byte {}", p.offset));
-        if let Some(path) = &f.location.element_path {
-            s.push_str(&format!(", at {path}"));
-        }
-        s.push(')');
+    let mut extra = Vec::new();
+    if let Some(p) = pos {
+        extra.push(format!("byte {}", p.offset));
+    }
+    if let Some(path) = &f.location.element_path {
+        extra.push(format!("at {path}"));
+    }
+    if !extra.is_empty() {
+        s.push_str(&format!(" ({})", extra.join(", ")));
     }
     s
+}
+
+/// The XML text of a file as the reader saw it (gunzipped, without BOM), when it is UTF-8.
+fn display_text(path: &Path) -> Option<String> {
+    let raw = std::fs::read(path).ok()?;
+    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .take(64 << 20)
+            .read_to_end(&mut out)
+            .ok()?;
+        out
+    } else {
+        raw
+    };
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes)
+        .to_vec();
+    String::from_utf8(bytes).ok()
+}
+
+/// A finding with the offending source line and a caret, for terminals.
+fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
+    use codespan_reporting::diagnostic::{Diagnostic, Label};
+    use codespan_reporting::files::SimpleFile;
+    use codespan_reporting::term::{self, termcolor};
+    let color = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        termcolor::ColorChoice::Never
+    } else {
+        termcolor::ColorChoice::Auto
+    };
+    let mut diagnostic = match f.severity {
+        Severity::Error => Diagnostic::error(),
+        Severity::Warning => Diagnostic::warning(),
+    }
+    .with_message(&f.message)
+    .with_code(f.rule);
+    let mut notes = Vec::new();
+    if let Some(p) = &f.location.element_path {
+        notes.push(format!("element: {p}"));
+    }
+    let text = f
+        .location
+        .position
+        .and_then(|_| display_text(path))
+        .unwrap_or_default();
+    if let Some(p) = f.location.position {
+        notes.push(format!("byte offset {}", p.offset));
+        let start = usize::try_from(p.offset)
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        if start < text.len() || (start == text.len() && !text.is_empty()) {
+            let mut end = (start + 1).min(text.len());
+            while end < text.len() && !text.is_char_boundary(end) {
+                end += 1;
+            }
+            let mut start = start;
+            while start > 0 && !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            diagnostic = diagnostic.with_labels(vec![Label::primary((), start..end)]);
+        }
+    }
+    diagnostic = diagnostic.with_notes(notes);
+    let file = SimpleFile::new(path.display().to_string(), text);
+    let writer = termcolor::StandardStream::stdout(color);
+    let config = term::Config::default();
+    term::emit_to_write_style(&mut writer.lock(), &config, &file, &diagnostic)
+        .or_else(|_| {
+            // Positions past the text (an error at end of file): report without a snippet.
+            let bare = Diagnostic::<()>::new(diagnostic.severity)
+                .with_message(diagnostic.message.clone())
+                .with_code(f.rule)
+                .with_notes(diagnostic.notes.clone());
+            term::emit_to_write_style(&mut writer.lock(), &config, &file, &bare)
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
 }

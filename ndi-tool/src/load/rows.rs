@@ -1,7 +1,7 @@
 //! The private core of the loader: one document's records become rows of the typed tables,
 //! and whatever no typed table captures becomes rows of `elements`. No I/O happens here.
 
-use ndi_format::model::{Identity, InventoryHeader, Item, Scope, VdiHeader};
+use ndi_format::model::{ElementPaths, Identity, InventoryHeader, Item, Scope, VdiHeader};
 use ndi_format::values::{
     CompactDateTime, days_from_civil, parse_bool, parse_canonical_int, parse_compact_date,
 };
@@ -63,38 +63,6 @@ pub struct RowOptions {
     pub keep_content: bool,
 }
 
-/// Builds the element path of each record as records stream by.
-#[derive(Debug, Default)]
-struct PathTracker {
-    path: String,
-    ends: Vec<usize>,
-}
-
-impl PathTracker {
-    fn reset(&mut self, root: &str) {
-        self.path.clear();
-        self.path.push('/');
-        self.path.push_str(root);
-        self.ends.clear();
-        self.ends.push(self.path.len());
-    }
-
-    /// Moves to `record` and returns its path (`.../text()` for text records).
-    fn enter(&mut self, record: &Record<'_>) -> &str {
-        let depth = record.depth as usize;
-        self.ends.truncate(depth);
-        self.path.truncate(*self.ends.last().unwrap_or(&0));
-        if record.kind == RecordKind::Text {
-            self.path.push_str("/text()");
-        } else {
-            use std::fmt::Write;
-            let _ = write!(self.path, "/{}[{}]", record.name, record.index);
-        }
-        self.ends.push(self.path.len());
-        &self.path
-    }
-}
-
 /// A `yyyyMMddTHHmmss` timestamp, or the raw text when it is anything else (so that the
 /// typed value always converts back to exactly the text it came from).
 fn timestamp(raw: Option<&str>) -> (Option<i64>, Option<&str>) {
@@ -123,7 +91,7 @@ fn date(raw: Option<&str>) -> (Option<i32>, Option<&str>) {
 /// Turns the records of one document into rows.
 #[derive(Debug, Default)]
 pub struct RowMaker {
-    paths: PathTracker,
+    paths: ElementPaths,
     options: RowOptions,
 }
 
@@ -131,7 +99,7 @@ impl RowMaker {
     /// A row maker with `options`.
     pub fn new(options: RowOptions) -> Self {
         RowMaker {
-            paths: PathTracker::default(),
+            paths: ElementPaths::default(),
             options,
         }
     }
@@ -227,11 +195,9 @@ impl RowMaker {
                         .end_row();
                     captured = Captured::Everything;
                 }
-                Item::Content(c) => {
-                    if !self.options.keep_content {
-                        stats.content_bytes_omitted += c.data().len() as u64;
-                        text_captured = true;
-                    }
+                Item::Content(c) if !self.options.keep_content => {
+                    stats.content_bytes_omitted += c.data().len() as u64;
+                    text_captured = true;
                 }
                 Item::ProviderProperty(p) => {
                     uses = &[RecordKind::ServiceProvider];
@@ -556,27 +522,4 @@ fn element_row(
         .text(attribute)
         .text(value)
         .end_row();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_follow_depth() {
-        let mut t = PathTracker::default();
-        t.reset("Inventory");
-        let mut r = Record::element(1, "Hardware", Vec::<(&str, &str)>::new());
-        assert_eq!(t.enter(&r), "/Inventory/Hardware[1]");
-        r.depth = 2;
-        r.name = "Class".into();
-        r.index = 3;
-        assert_eq!(t.enter(&r), "/Inventory/Hardware[1]/Class[3]");
-        r.depth = 1;
-        r.name = "Software".into();
-        r.index = 1;
-        assert_eq!(t.enter(&r), "/Inventory/Software[1]");
-        let text = Record::text_node(2, "x");
-        assert_eq!(t.enter(&text), "/Inventory/Software[1]/text()");
-    }
 }

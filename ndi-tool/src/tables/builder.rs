@@ -22,7 +22,7 @@ enum Column {
     Bool(BooleanBuilder),
     Timestamp(TimestampSecondBuilder, Option<Arc<str>>),
     Date(Date32Builder),
-    Map(MapBuilder<StringBuilder, StringBuilder>),
+    Map(Box<MapBuilder<StringBuilder, StringBuilder>>),
 }
 
 impl Column {
@@ -35,7 +35,7 @@ impl Column {
                 Column::Timestamp(TimestampSecondBuilder::new(), tz.clone())
             }
             DataType::Date32 => Column::Date(Date32Builder::new()),
-            DataType::Map(_, _) => Column::Map(MapBuilder::new(
+            DataType::Map(_, _) => Column::Map(Box::new(MapBuilder::new(
                 Some(MapFieldNames {
                     entry: "entries".into(),
                     key: "keys".into(),
@@ -43,7 +43,7 @@ impl Column {
                 }),
                 StringBuilder::new(),
                 StringBuilder::new(),
-            )),
+            ))),
             _ => Column::Text(StringBuilder::new()),
         }
     }

@@ -1,0 +1,277 @@
+//! The binary on temporary folders: output lines and exit codes of validate, convert,
+//! generate and completions.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ndi-tool"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn corpora() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn validate_exit_codes_and_lines() {
+    let demo = corpora().join("demo");
+    let ok = run(&["validate", demo.to_str().unwrap()]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(
+        text(&ok.stderr).contains("16 files checked: 16 valid"),
+        "{}",
+        text(&ok.stderr)
+    );
+
+    let bad = corpora().join("ndi/invalid/mismatched-end.ndi");
+    let out = run(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("mismatched-end.ndi:1:38: error: not well-formed XML: mismatched end tag")
+            && stdout.contains("[xml-syntax] (byte 37, at /Inventory/Hardware[1]/Class[1])"),
+        "{stdout}"
+    );
+
+    let missing = run(&["validate", "/no/such/path"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("/no/such/path"));
+
+    let usage = run(&["validate"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn validate_json_has_one_object_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        corpora().join("ndi/invalid/two-roots.ndi"),
+        dir.path().join("a.ndi"),
+    )
+    .unwrap();
+    std::fs::copy(
+        corpora().join("mmi/valid/weekly-summary.mmi.gz"),
+        dir.path().join("b.mmi.gz"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c.mmi"),
+        br#"<USAGE VERSION="1.00"><MD NAME="x"><USAGE USER="a" STARTDATE="20241105T000000"/></MD></USAGE>"#,
+    )
+    .unwrap();
+    let out = run(&["validate", "--json", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["valid"], false);
+    assert_eq!(lines[0]["findings"][0]["rule"], "after-root");
+    assert_eq!(lines[0]["findings"][0]["line"], 2);
+    assert_eq!(lines[0]["findings"][0]["column"], 1);
+    assert_eq!(lines[0]["findings"][0]["offset"], 29);
+    assert_eq!(lines[1]["format"], "mmi");
+    assert_eq!(lines[1]["valid"], true);
+    // 2024-11-05 is a Tuesday: usage weeks start on Monday.
+    assert_eq!(lines[2]["valid"], false);
+    let f = &lines[2]["findings"][0];
+    assert_eq!(f["rule"], "mmi-week-start");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["element_path"], "/USAGE/MD[1]/USAGE[1]");
+    assert_eq!(f["column"], 36);
+}
+
+#[test]
+fn convert_to_parquet_accounts_for_every_file_and_quarantines_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("incoming");
+    copy_dir(&corpora().join("demo"), &input);
+    std::fs::copy(
+        corpora().join("ndi/invalid/truncated-gzip.ndi.gz"),
+        input.join("SYSTEM on BAD.ndi.gz"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let quarantine = dir.path().join("bad");
+    let run1 = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quarantine",
+        quarantine.to_str().unwrap(),
+        "--loaded-at",
+        "1700000000",
+        "--partition-by",
+        "date",
+    ]);
+    assert_eq!(run1.status.code(), Some(1), "{}", text(&run1.stderr));
+    let stderr = text(&run1.stderr);
+    assert!(
+        stderr.contains("17 files: 15 ok, 1 with warnings, 1 rejected"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["inputs"]["total"], 17);
+    assert_eq!(manifest["inputs"]["rejected"], 1);
+    assert_eq!(manifest["rows"]["documents"], 17);
+    assert_eq!(manifest["partition"], "load_date=2023-11-14");
+    assert!(out.join("hardware/load_date=2023-11-14").is_dir());
+    // The rejected file moved, with its reason beside it.
+    assert!(!input.join("SYSTEM on BAD.ndi.gz").exists());
+    assert!(quarantine.join("SYSTEM on BAD.ndi.gz").exists());
+    let reason =
+        std::fs::read_to_string(quarantine.join("SYSTEM on BAD.ndi.gz.reason.txt")).unwrap();
+    assert!(reason.contains("[gzip]"), "{reason}");
+    // No temporary file is left visible or hidden.
+    for e in walk(&out) {
+        let name = e.file_name().unwrap().to_string_lossy().to_string();
+        assert!(!name.ends_with(".tmp"), "{name}");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn converting_twice_gives_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = corpora().join("demo");
+    let mut outputs = Vec::new();
+    for (i, threads) in ["1", "2"].into_iter().enumerate() {
+        let out = dir.path().join(format!("out{i}"));
+        let r = run(&[
+            "convert",
+            demo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--loaded-at",
+            "1700000000",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+        outputs.push(out);
+    }
+    let a = walk(&outputs[0]);
+    let b = walk(&outputs[1]);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            x.strip_prefix(&outputs[0]).unwrap(),
+            y.strip_prefix(&outputs[1]).unwrap()
+        );
+        assert_eq!(
+            std::fs::read(x).unwrap(),
+            std::fs::read(y).unwrap(),
+            "{}",
+            x.display()
+        );
+    }
+}
+
+#[test]
+fn convert_to_xml_keeps_names_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("xml");
+    let demo = corpora().join("demo");
+    let r = run(&[
+        "convert",
+        demo.to_str().unwrap(),
+        "--format",
+        "ndi.gz",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(out.join("SYSTEM on PC-CTRL.ndi.gz").exists());
+    assert!(out.join("WKS0770006 at 20250208T101423.mmi.gz").exists());
+    assert!(out.join("Default Machine Schedule.nds.gz").exists());
+    let v = run(&["validate", out.to_str().unwrap()]);
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}{}",
+        text(&v.stdout),
+        text(&v.stderr)
+    );
+}
+
+#[test]
+fn generate_then_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gen");
+    let g = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--count",
+        "12",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(g.status.code(), Some(0), "{}", text(&g.stderr));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 12);
+    let v = run(&["validate", out.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v.stdout));
+}
+
+#[test]
+fn completions_and_help() {
+    let c = run(&["completions", "bash"]);
+    assert_eq!(c.status.code(), Some(0));
+    assert!(text(&c.stdout).contains("ndi-tool"));
+    let h = run(&["help", "convert"]);
+    assert!(text(&h.stdout).contains("--partition-by"));
+    assert!(text(&h.stdout).contains("Examples:"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let demo = corpora().join("demo");
+    let mut child = bin()
+        .args([
+            "validate",
+            "--verbose",
+            demo.to_str().unwrap(),
+            demo.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
