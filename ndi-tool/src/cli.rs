@@ -58,6 +58,19 @@ pub enum Command {
     /// top hardware classes and publishers.
     #[command(after_help = "Example:\n  ndi-tool inspect 'SYSTEM on PC1.ndi.gz'")]
     Inspect(InspectArgs),
+    /// The next runs of a schedule (.nds), across its events, in time order.
+    ///
+    /// Times are device-local wall-clock times in --tz; each run starts at a random delay
+    /// within the trigger's window, drawn from --seed (the same seed gives the same runs).
+    /// Event triggers (logon, network connect, install) are listed after the timed runs.
+    #[command(
+        after_help = "Examples:\n  ndi-tool schedule 'Default Machine Schedule.nds' --tz Europe/Berlin --next 5\n  ndi-tool schedule s.nds --from 2024-03-30T00:00:00 --tz America/New_York --json"
+    )]
+    Schedule(ScheduleArgs),
+    /// The effective packages of a policy (.npl): the same ObjectID in several inner
+    /// policies resolved by Precedence (the larger wins; ties: first in the document).
+    #[command(after_help = "Example:\n  ndi-tool policy PC1-5f3a.npl --json")]
+    Policy(PolicyArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  ndi-tool completions bash > /etc/bash_completion.d/ndi-tool"
@@ -196,4 +209,36 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Flags of `schedule`.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// The schedule file.
+    pub file: PathBuf,
+    /// Start from this local time, `YYYY-MM-DDTHH:MM:SS` (default: now in --tz).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// IANA time zone of the device, e.g. `Europe/Berlin`.
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// How many runs.
+    #[arg(long, default_value_t = 10)]
+    pub next: usize,
+    /// Seed of the random delays (e.g. derived from the device id).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// One JSON array of runs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `policy`.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// The policy file.
+    pub file: PathBuf,
+    /// One JSON array of packages.
+    #[arg(long)]
+    pub json: bool,
 }

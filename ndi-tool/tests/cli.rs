@@ -275,3 +275,58 @@ fn a_closed_pipe_is_not_an_error() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn schedule_json_lists_runs_in_time_order_reproducibly() {
+    let nds = corpora().join("nds/valid/default-machine-schedule.nds");
+    let args = [
+        "schedule",
+        nds.to_str().unwrap(),
+        "--from",
+        "2024-10-26T22:00:00",
+        "--tz",
+        "Europe/Berlin",
+        "--next",
+        "8",
+        "--seed",
+        "42",
+        "--json",
+    ];
+    let a = run(&args);
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+    assert_eq!(a.stdout, run(&args).stdout, "same seed, same runs");
+    let runs: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let timed: Vec<&serde_json::Value> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["start"].is_null())
+        .collect();
+    assert_eq!(timed.len(), 8);
+    for r in &timed {
+        for key in ["event", "event_id", "trigger", "nominal", "start"] {
+            assert!(!r[key].is_null(), "{key} in {r}");
+        }
+    }
+    let utc: Vec<&str> = timed
+        .iter()
+        .map(|r| r["start_utc"].as_str().unwrap())
+        .collect();
+    assert!(utc.windows(2).all(|w| w[0] <= w[1]), "{utc:?}");
+    let bad_tz = run(&["schedule", nds.to_str().unwrap(), "--tz", "Mars/Olympus"]);
+    assert_eq!(bad_tz.status.code(), Some(2));
+}
+
+#[test]
+fn policy_lists_effective_packages() {
+    let npl = corpora().join("npl/valid/standard-agent-policy.npl");
+    let out = run(&["policy", npl.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let packages: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        packages.as_array().unwrap().len(),
+        5,
+        "the standard agent policy has five packages"
+    );
+    assert!(packages[0]["href"].as_str().unwrap().ends_with(".osd"));
+}

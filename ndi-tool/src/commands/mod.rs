@@ -4,6 +4,8 @@ mod convert;
 mod diff;
 mod generate;
 mod inspect;
+mod policy;
+mod schedule;
 mod tables;
 mod validate;
 
@@ -42,6 +44,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Schedule(args) => schedule::run(&args),
+        Command::Policy(args) => policy::run(&args),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut cmd, "ndi-tool", &mut std::io::stdout());
