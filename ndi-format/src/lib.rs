@@ -69,6 +69,7 @@ pub mod model;
 mod reader;
 mod record;
 pub mod rules;
+pub mod tree;
 pub mod values;
 mod writer;
 mod xml;

@@ -80,7 +80,7 @@
 
 mod next;
 mod schedule;
-mod tree;
+use ndi_format::tree;
 mod validate;
 pub mod values;
 

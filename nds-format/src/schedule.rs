@@ -5,13 +5,13 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use ndi_format::{Attribute, ErrorKind, Header, Result, Writer, WriterOptions};
 
-use crate::tree::{
-    self, Element, Node, Span, get_attr, keep_doctype, set_attr, write_element, write_nodes,
-    write_text,
-};
 use crate::values::{
     CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
     parse_timestamp,
+};
+use ndi_format::tree::{
+    self, Element, Node, Span, get_attr, keep_doctype, set_attr, write_element, write_nodes,
+    write_text,
 };
 
 /// A schedule (`.nds`): the `Schedule` root with `SCHEDSCHEMA`, `NAME`, `TIMEDATESTAMP` and

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use ndi_format::{Finding, Reader, Severity};
 
 use crate::schedule::{EventItem, Schedule, ScheduleItem, Trigger};
-use crate::tree::{Locator, child_path};
 use crate::values::{
     CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
     parse_timestamp,
 };
+use ndi_format::tree::{Locator, child_path};
 
 struct Sink {
     loc: Locator,

@@ -4,7 +4,9 @@ use std::io::Write;
 
 use ndi_format::{Attribute, ErrorKind, Header, Result, Writer, WriterOptions};
 
-use crate::tree::{self, Element, Node, get_attr, keep_doctype, set_attr, write_nodes, write_text};
+use ndi_format::tree::{
+    self, Element, Node, get_attr, keep_doctype, set_attr, write_nodes, write_text,
+};
 
 /// The namespace processing instruction real catalogs carry in their prolog.
 pub const NAMESPACE_PI: &str =

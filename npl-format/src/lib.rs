@@ -86,7 +86,7 @@
 
 mod catalog;
 mod policy;
-mod tree;
+use ndi_format::tree;
 mod validate;
 
 pub use catalog::{Catalog, Codebase, NAMESPACE_PI, is_md5, md5_hex, parse_version_quad};

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use ndi_format::{Attribute, ErrorKind, Header, Result, Writer, WriterOptions};
 
-use crate::tree::{
+use ndi_format::tree::{
     self, Element, Node, Span, get_attr, keep_doctype, set_attr, write_element, write_nodes,
     write_text,
 };

@@ -6,7 +6,7 @@ use ndi_format::{Finding, Reader, Severity};
 
 use crate::catalog::{Catalog, is_codebase, is_md5, md5_hex, parse_version_quad};
 use crate::policy::{Policy, PolicyItem};
-use crate::tree::{Locator, Node, child_path};
+use ndi_format::tree::{Locator, Node, child_path};
 
 /// Collects findings with their positions.
 struct Sink {

@@ -1,11 +1,12 @@
-//! A small owned element tree built from the generic records of `ndi-format`, kept for
-//! everything the typed model does not recognise, plus the position bookkeeping `validate`
-//! needs. (The same module lives in `npl-format`.)
+//! A small owned element tree built from the generic records, for the small formats
+//! (policies, catalogs, schedules) whose typed models keep everything they do not recognise
+//! as elements, plus the offset-to-position bookkeeping their validators need. Inventories
+//! are never read into a tree: use the streaming [`Reader`].
 
 use std::borrow::Cow;
 use std::io::Read;
 
-use ndi_format::{Attribute, Header, Location, Position, Reader, Record, Result, Writer};
+use crate::{Attribute, Header, Location, Position, Reader, Record, Result, Writer};
 
 /// Where an element was read: the byte offset of its start tag in the XML text and its
 /// position among the siblings of the same name (1-based, as in XPath; 0 for elements built
@@ -73,7 +74,7 @@ impl Element {
 }
 
 /// Owned attributes from pairs.
-pub(crate) fn attrs<N: Into<String>, V: Into<String>>(
+pub fn attrs<N: Into<String>, V: Into<String>>(
     pairs: impl IntoIterator<Item = (N, V)>,
 ) -> Vec<Attribute<'static>> {
     pairs
@@ -83,7 +84,7 @@ pub(crate) fn attrs<N: Into<String>, V: Into<String>>(
 }
 
 /// The value of attribute `name` in `attributes`.
-pub(crate) fn get_attr<'s>(attributes: &'s [Attribute<'static>], name: &str) -> Option<&'s str> {
+pub fn get_attr<'s>(attributes: &'s [Attribute<'static>], name: &str) -> Option<&'s str> {
     attributes
         .iter()
         .find(|a| a.name == name)
@@ -91,7 +92,7 @@ pub(crate) fn get_attr<'s>(attributes: &'s [Attribute<'static>], name: &str) -> 
 }
 
 /// Replaces the value of attribute `name` in place (keeping the order) or appends it.
-pub(crate) fn set_attr(attributes: &mut Vec<Attribute<'static>>, name: &str, value: String) {
+pub fn set_attr(attributes: &mut Vec<Attribute<'static>>, name: &str, value: String) {
     match attributes.iter_mut().find(|a| a.name == name) {
         Some(a) => a.value = Cow::Owned(value),
         None => attributes.push(Attribute::new(Cow::Owned(name.to_owned()), value)),
@@ -99,14 +100,18 @@ pub(crate) fn set_attr(attributes: &mut Vec<Attribute<'static>>, name: &str, val
 }
 
 /// A document read whole: its header (DOCTYPE normalised) and the root's content.
-pub(crate) struct Tree {
-    pub(crate) header: Header<'static>,
-    pub(crate) root_text: Option<String>,
-    pub(crate) children: Vec<Node>,
+#[derive(Debug, Clone)]
+pub struct Tree {
+    /// Root element and prolog.
+    pub header: Header<'static>,
+    /// Character data directly in the root, before its first child.
+    pub root_text: Option<String>,
+    /// The root's children.
+    pub children: Vec<Node>,
 }
 
 /// Reads every record of `bytes` into a tree.
-pub(crate) fn read_tree(bytes: &[u8]) -> Result<Tree> {
+pub fn read_tree(bytes: &[u8]) -> Result<Tree> {
     let mut reader = Reader::from_slice(bytes)?;
     let header = reader.header().clone().into_owned();
     let mut root: Vec<Node> = Vec::new();
@@ -163,7 +168,7 @@ fn close(stack: &mut Vec<Element>, root: &mut Vec<Node>) {
 
 /// The DOCTYPE to keep in a model: `None` when it is the format's default (which writers emit
 /// anyway), so that models built by hand and models read back compare equal.
-pub(crate) fn keep_doctype(header: &Header<'_>) -> Option<String> {
+pub fn keep_doctype(header: &Header<'_>) -> Option<String> {
     let doctype = header.doctype.as_deref()?;
     let default = header.format().default_doctype();
     if default.is_some_and(|d| normalise_ws(d) == normalise_ws(doctype)) {
@@ -178,7 +183,7 @@ fn normalise_ws(s: &str) -> String {
 }
 
 /// Writes one element (and its subtree) at `depth`.
-pub(crate) fn write_element<W: std::io::Write>(
+pub fn write_element<W: std::io::Write>(
     w: &mut Writer<W>,
     depth: u32,
     name: &str,
@@ -197,20 +202,12 @@ pub(crate) fn write_element<W: std::io::Write>(
 }
 
 /// Writes character data following a child, inside an element at `depth - 1`.
-pub(crate) fn write_text<W: std::io::Write>(
-    w: &mut Writer<W>,
-    depth: u32,
-    text: &str,
-) -> Result<()> {
+pub fn write_text<W: std::io::Write>(w: &mut Writer<W>, depth: u32, text: &str) -> Result<()> {
     w.write_record(&Record::text_node(depth, Cow::Borrowed(text)))
 }
 
 /// Writes generic nodes whose parent is at `depth - 1`.
-pub(crate) fn write_nodes<W: std::io::Write>(
-    w: &mut Writer<W>,
-    depth: u32,
-    nodes: &[Node],
-) -> Result<()> {
+pub fn write_nodes<W: std::io::Write>(w: &mut Writer<W>, depth: u32, nodes: &[Node]) -> Result<()> {
     for node in nodes {
         match node {
             Node::Element(e) => {
@@ -225,7 +222,7 @@ pub(crate) fn write_nodes<W: std::io::Write>(
 
 /// Turns byte offsets of the XML text into positions, and finds attributes inside start
 /// tags, for the locations of findings.
-pub(crate) struct Locator {
+pub struct Locator {
     text: Vec<u8>,
 }
 
@@ -237,7 +234,7 @@ impl Locator {
     /// The XML text of `bytes` as the reader counts offsets: gunzipped, without a UTF-8
     /// byte-order mark, UTF-16 decoded. Other legacy encodings are used as they are: lines
     /// stay right (the line feed byte is the same) and columns are approximate.
-    pub(crate) fn new(bytes: &[u8]) -> Self {
+    pub fn new(bytes: &[u8]) -> Self {
         let mut raw = Vec::new();
         let plain: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
             let decoder = flate2::read::MultiGzDecoder::new(bytes);
@@ -259,7 +256,7 @@ impl Locator {
     }
 
     /// Line and column (1-based, columns in characters) of `offset`.
-    pub(crate) fn position(&self, offset: u64) -> Position {
+    pub fn position(&self, offset: u64) -> Position {
         let end = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(self.text.len());
@@ -282,7 +279,7 @@ impl Locator {
     }
 
     /// The offset of the root start tag `<root`, skipping the prolog.
-    pub(crate) fn root_offset(&self, root: &str) -> u64 {
+    pub fn root_offset(&self, root: &str) -> u64 {
         let mut from = 0;
         let needle = format!("<{root}");
         while let Some(i) = find(&self.text[from..], needle.as_bytes()) {
@@ -300,7 +297,7 @@ impl Locator {
     }
 
     /// The offset of attribute `name` inside the start tag at `tag`, or `tag` itself.
-    pub(crate) fn attribute_offset(&self, tag: u64, name: &str) -> u64 {
+    pub fn attribute_offset(&self, tag: u64, name: &str) -> u64 {
         let Ok(start) = usize::try_from(tag) else {
             return tag;
         };
@@ -348,7 +345,7 @@ impl Locator {
     }
 
     /// A location at `offset` inside `path`.
-    pub(crate) fn location(&self, offset: u64, path: &str) -> Location {
+    pub fn location(&self, offset: u64, path: &str) -> Location {
         Location {
             file: None,
             position: Some(self.position(offset)),
@@ -365,7 +362,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The element path of a child `name` with sibling `index` under `parent`.
-pub(crate) fn child_path(parent: &str, name: &str, index: u32) -> String {
+pub fn child_path(parent: &str, name: &str, index: u32) -> String {
     format!("{parent}/{name}[{}]", index.max(1))
 }
 
