@@ -5,7 +5,9 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use ndi_tool::load::{Input, LoadOptions, LoadSummary, Progress, RowOptions, load};
+use ndi_tool::load::{
+    DocumentOutcome, Input, LoadOptions, LoadSummary, Progress, RowOptions, Status, load,
+};
 use ndi_tool::store::{
     FileFormat, FileSinkFactory, Layout, Manifest, write_empty_tables, write_manifest,
 };
@@ -41,14 +43,35 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     );
     let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
     let factory = FileSinkFactory::new(layout.clone(), format);
-    let progress = Progress::default();
+    let verbose = args.verbose;
+    let quiet = args.quiet;
+    let progress = Progress {
+        observer: Some(Box::new(move |o: &DocumentOutcome| {
+            let rejected = o.status == Status::Rejected;
+            if quiet || !(rejected || verbose) {
+                return;
+            }
+            let detail = match (&o.error, o.warnings.first()) {
+                (Some(e), _) => format!(
+                    ": {}",
+                    e.to_string()
+                        .trim_start_matches(&format!("{}:", o.source_path))
+                ),
+                (None, Some(w)) => format!(": {w}"),
+                (None, None) => String::new(),
+            };
+            error_line(&format!("{}: {}{detail}", o.source_path, o.status.name()));
+        })),
+        ..Progress::default()
+    };
     let started = Instant::now();
-    let done = std::sync::atomic::AtomicBool::new(false);
+    let (done, finished) = std::sync::mpsc::channel::<()>();
     let summary = std::thread::scope(|s| {
-        let reporter =
-            s.spawn(|| report_progress(&progress, inputs.len() as u64, &done, args.quiet));
-        let result = load(&inputs, &options, &factory, &progress);
-        done.store(true, Ordering::Relaxed);
+        let progress = &progress;
+        let total = inputs.len() as u64;
+        let reporter = s.spawn(move || report_progress(progress, total, finished, args.quiet));
+        let result = load(&inputs, &options, &factory, progress);
+        drop(done);
         let _ = reporter.join();
         result
     })?;
@@ -78,7 +101,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
 fn report_progress(
     progress: &Progress,
     total: u64,
-    done: &std::sync::atomic::AtomicBool,
+    finished: std::sync::mpsc::Receiver<()>,
     quiet: bool,
 ) {
     let terminal = std::io::stderr().is_terminal() && !quiet;
@@ -92,8 +115,10 @@ fn report_progress(
     });
     let start = Instant::now();
     let mut last_line = Instant::now();
-    while !done.load(Ordering::Relaxed) {
-        std::thread::sleep(Duration::from_millis(200));
+    // Wakes every 200 ms, and at once when the load is over (the sender is dropped).
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+        finished.recv_timeout(Duration::from_millis(200))
+    {
         let files = progress.files.load(Ordering::Relaxed);
         let mb = progress.bytes_xml.load(Ordering::Relaxed) as f64 / 1e6;
         let secs = start.elapsed().as_secs_f64().max(1e-3);

@@ -109,6 +109,9 @@ impl Worker {
             }
             summary.bytes_on_disk += outcome.bytes_on_disk;
             summary.bytes_xml += outcome.bytes_xml.unwrap_or(0);
+            if let Some(observe) = &progress.observer {
+                observe(&outcome);
+            }
             bump(&progress.files, 1);
             bump(&progress.bytes_on_disk, outcome.bytes_on_disk);
             bump(&progress.bytes_xml, outcome.bytes_xml.unwrap_or(0));

@@ -109,8 +109,11 @@ pub enum LoadError {
     Sink(String),
 }
 
-/// Live counters, for a progress display.
-#[derive(Debug, Default)]
+/// Called with each input's outcome as soon as it is loaded (from worker threads).
+pub type OutcomeObserver = Box<dyn Fn(&DocumentOutcome) + Send + Sync>;
+
+/// Live counters, for a progress display, and an optional observer of each outcome.
+#[derive(Default)]
 pub struct Progress {
     /// Inputs finished.
     pub files: AtomicU64,
@@ -120,6 +123,17 @@ pub struct Progress {
     pub bytes_xml: AtomicU64,
     /// Inputs rejected.
     pub rejected: AtomicU64,
+    /// Told about every input's outcome.
+    pub observer: Option<OutcomeObserver>,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Progress")
+            .field("files", &self.files)
+            .field("rejected", &self.rejected)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a load did.
