@@ -138,6 +138,10 @@ pub(crate) struct Assembler<'x> {
     open: bool,
     /// Whether `pending` is complete and must be returned next.
     ready: bool,
+    /// Whitespace seen outside any open record, and where it started (while the next event
+    /// may still make it part of mixed content).
+    layout: Cow<'x, str>,
+    layout_offset: Option<u64>,
     pub(crate) issues: Vec<Issue>,
 }
 
@@ -178,6 +182,8 @@ impl<'x> Assembler<'x> {
             pending: Record::default(),
             open: false,
             ready: false,
+            layout: Cow::Borrowed(""),
+            layout_offset: None,
             issues: Vec::new(),
         }
     }
@@ -263,13 +269,19 @@ impl<'x> Assembler<'x> {
         offset: u64,
         rec: &mut Record<'x>,
     ) -> Step {
+        if !matches!(event, Event::GeneralRef(_) | Event::CData(_)) {
+            self.layout_offset = None;
+        }
         match event {
             Event::Start(e) => self.start(lift, &e, offset, false, rec),
             Event::Empty(e) => self.start(lift, &e, offset, true, rec),
             Event::End(_) => self.end(rec),
             Event::Text(t) => {
-                // Layout between elements: nothing to check, nothing to keep.
-                if !self.open && self.phase != Phase::Prolog && t.trim_ascii().is_empty() {
+                // Whitespace between elements is layout, unless a reference or CDATA follows
+                // it at once (mixed content): keep it aside until the next event says which.
+                if !self.open && self.phase == Phase::Body && t.trim_ascii().is_empty() {
+                    lift.assign(&mut self.layout, t.xml10_content());
+                    self.layout_offset = Some(offset);
                     return Step::Continue;
                 }
                 let content = t.xml10_content();
@@ -683,6 +695,13 @@ impl<'x> Assembler<'x> {
             self.pending.name = Cow::Borrowed("");
             self.pending.text = None;
             self.open = true;
+            // Whitespace just before a reference or CDATA belongs to the same text.
+            if let Some(start) = self.layout_offset.take() {
+                self.pending.offset = start;
+                let mut s = Cow::Borrowed("");
+                lift.assign(&mut s, Cow::Borrowed(&self.layout));
+                self.pending.text = Some(s);
+            }
         }
         match &mut self.pending.text {
             None => {

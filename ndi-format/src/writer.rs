@@ -182,6 +182,23 @@ impl<W: Write> Writer<W> {
             ))));
         }
         if record.kind == RecordKind::Text || record.name.is_empty() {
+            // Text that is missing or only whitespace would not be read back (whitespace
+            // between elements is layout): refuse it rather than lose the record silently
+            // (found by the `ndi_roundtrip` fuzz target; regression test
+            // `fuzz_writer_refuses_a_text_record_without_text`).
+            if record
+                .text
+                .as_deref()
+                .is_none_or(|t| t.trim_ascii().is_empty())
+                // Nor can a text record carry attributes.
+                || !record.attributes.is_empty()
+            {
+                return Err(ErrorKind::InvalidRecord(format!(
+                    "text record at depth {depth} without text or with attributes \
+                     (or an element without a name)"
+                ))
+                .into());
+            }
             self.close_to(depth)?;
             self.close_tag_start()?;
             if let Some(last) = self.open.last_mut() {
