@@ -18,7 +18,8 @@ pub struct Limits {
     /// Maximum attributes on one element. Default 1,024.
     pub max_attributes: usize,
     /// Maximum length in bytes of one attribute value, text node or markup construct.
-    /// Default 256 MiB (embedded archives are legitimately large).
+    /// Default 64 MiB: embedded archives are legitimately large (a 64 MiB base64 blob holds a
+    /// 48 MB file, far above any real upload), and a streamed value is held in memory once.
     pub max_value_bytes: u64,
     /// Maximum number of elements in one document. Default 50,000,000.
     pub max_elements: u64,
@@ -33,7 +34,7 @@ impl Default for Limits {
             max_xml_bytes: 1 << 30,
             max_depth: 256,
             max_attributes: 1024,
-            max_value_bytes: 256 << 20,
+            max_value_bytes: 64 << 20,
             max_elements: 50_000_000,
             max_in_memory_bytes: 64 << 20,
         }

@@ -216,6 +216,7 @@ fn gzip_bomb_of_elements_hits_the_decompressed_size_limit() {
 ///   small elements, which nothing but the 1 GiB decompressed-size limit stops (inflating a
 ///   gigabyte takes minutes in a debug build, seconds in release).
 #[test]
+/// Also measures `one_endless_text_node_is_refused_with_bounded_memory` (release builds).
 fn gzip_bomb_with_default_limits_has_bounded_memory() {
     if std::env::var_os("NDI_HOSTILE_BOMB_CHILD").is_some() {
         return; // The child runs `bomb_child` only.
@@ -294,6 +295,10 @@ fn bomb_child() {
             "</Instance></Class></Hardware></Inventory>",
         );
         report("elements", Via::Stream, &bytes, "limit-xml-bytes");
+        // One endless text node: stopped by the value limit (64 MiB), held once in memory.
+        let head = format!("{PROLOG}<Inventory><Content Name=\"blob\" Encoding=\"base64\">");
+        let bytes = bomb(&head, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=", 4 << 30, "");
+        report("text", Via::Stream, &bytes, "limit-value-bytes");
     }
 }
 

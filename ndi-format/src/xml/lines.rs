@@ -62,8 +62,15 @@ pub(crate) struct TrackingReader<R> {
     /// Position of the first retained byte.
     base: LineTracker,
     retained: Vec<u8>,
+    /// Bytes consumed since the last mark (the size of the current event so far).
+    event_bytes: u64,
     max_event_bytes: u64,
 }
+
+/// How many bytes of one event are kept for positions; past this the oldest are counted and
+/// dropped, so a huge text node is held once (in quick-xml's buffer), not twice. Positions
+/// inside the dropped part are reported at the start of what is kept.
+const RETAIN_MAX: usize = 1 << 20;
 
 impl<R: BufRead> TrackingReader<R> {
     pub(crate) fn new(inner: R, max_event_bytes: u64) -> Self {
@@ -71,6 +78,7 @@ impl<R: BufRead> TrackingReader<R> {
             inner,
             base: LineTracker::default(),
             retained: Vec::with_capacity(4096),
+            event_bytes: 0,
             max_event_bytes,
         }
     }
@@ -80,6 +88,7 @@ impl<R: BufRead> TrackingReader<R> {
         let n = (offset.saturating_sub(self.base.pos.offset) as usize).min(self.retained.len());
         self.base.advance(&self.retained[..n]);
         self.retained.drain(..n);
+        self.event_bytes = self.retained.len() as u64;
     }
 
     /// Offset of the first byte still retained (the start of the current event).
@@ -109,7 +118,7 @@ impl<R: BufRead> Read for TrackingReader<R> {
 
 impl<R: BufRead> BufRead for TrackingReader<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.retained.len() as u64 > self.max_event_bytes {
+        if self.event_bytes > self.max_event_bytes {
             return Err(io::Error::other(LimitHit {
                 limit: Limit::ValueBytes,
                 max: self.max_event_bytes,
@@ -122,8 +131,14 @@ impl<R: BufRead> BufRead for TrackingReader<R> {
         if let Ok(buf) = self.inner.fill_buf() {
             let n = amt.min(buf.len());
             self.retained.extend_from_slice(&buf[..n]);
+            self.event_bytes += n as u64;
         }
         self.inner.consume(amt);
+        if self.retained.len() > RETAIN_MAX {
+            let drop = self.retained.len() - RETAIN_MAX / 2;
+            self.base.advance(&self.retained[..drop]);
+            self.retained.drain(..drop);
+        }
     }
 }
 
