@@ -18,6 +18,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod diff;
 pub mod load;
 pub mod store;
 pub mod tables;

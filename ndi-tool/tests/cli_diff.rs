@@ -1,0 +1,298 @@
+//! `ndi-tool diff` on temporary files and folders: exit codes, JSON change objects, text.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ndi-tool"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn json_changes(out: &Output) -> Vec<Value> {
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+    v.as_array().unwrap().clone()
+}
+
+/// An inventory, indented, attributes in one order.
+const PRETTY: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE Inventory PUBLIC "Inventory" "http://www.managesoft.com/inventory.dtd">
+<Inventory Tracker="21.2.0" MachineName="PC1" Scope="corp.example" DateTime="20241112T031522" Hardware="True" Software="True">
+  <Hardware>
+    <Class Name="Win32_BIOS">
+      <Instance>
+        <Property Name="SerialNumber" Value="SN-1"/>
+        <Property Name="Manufacturer" Value="Dell Inc."/>
+      </Instance>
+    </Class>
+    <Class Name="Win32_ComputerSystemProduct">
+      <Instance><Property Name="UUID" Value="UUID-1"/></Instance>
+    </Class>
+  </Hardware>
+  <Software>
+    <Installer Type="MSI" Name="7-Zip" Version="23.01" Publisher="Igor Pavlov" ProductCode="{A}"/>
+    <Installer Type="ARP" Name="Tool" Version="1.0" Publisher="ACME"/>
+  </Software>
+  <Files>
+    <Directory Path="C:\App">
+      <File Name="a.exe" Size="10" Version="1.0"/>
+      <File Name="b.exe" Size="20" Version="2.0"/>
+    </Directory>
+  </Files>
+</Inventory>
+"#;
+
+/// The same inventory on one line, attributes and records in another order, no prolog.
+const COMPACT: &str = r#"<Inventory Software="True" Hardware="True" DateTime="20241112T031522" Scope="corp.example" MachineName="PC1" Tracker="21.2.0"><Files><Directory Path="C:\App"><File Version="2.0" Size="20" Name="b.exe"/><File Name="a.exe" Version="1.0" Size="10"/></Directory></Files><Software><Installer Publisher="ACME" Version="1.0" Name="Tool" Type="ARP"/><Installer ProductCode="{A}" Publisher="Igor Pavlov" Version="23.01" Name="7-Zip" Type="MSI"/></Software><Hardware><Class Name="Win32_ComputerSystemProduct"><Instance><Property Value="UUID-1" Name="UUID"/></Instance></Class><Class Name="Win32_BIOS"><Instance><Property Name="Manufacturer" Value="Dell Inc."/><Property Name="SerialNumber" Value="SN-1"/></Instance></Class></Hardware></Inventory>"#;
+
+#[test]
+fn equivalent_documents_exit_0_with_no_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.ndi");
+    let b = dir.path().join("b.ndi.gz");
+    std::fs::write(&a, PRETTY).unwrap();
+    std::fs::write(&b, gzip(COMPACT.as_bytes())).unwrap();
+
+    let out = run(&["diff", "--json", s(&a), s(&b)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json_changes(&out), Vec::<Value>::new());
+
+    let out = run(&["diff", s(&a), s(&b)]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "");
+    assert!(text(&out.stderr).contains("no differences"));
+}
+
+#[test]
+fn changes_exit_1_with_the_expected_change_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("old.ndi");
+    let b = dir.path().join("new.ndi");
+    std::fs::write(&a, PRETTY).unwrap();
+    let changed = PRETTY
+        .replace(r#"Value="Dell Inc.""#, r#"Value="Dell Technologies""#)
+        .replace(r#"Version="23.01""#, r#"Version="24.08""#)
+        .replace(
+            r#"<File Name="b.exe" Size="20" Version="2.0"/>"#,
+            "",
+        )
+        .replace(
+            "</Software>",
+            r#"<Installer Type="MSI" Name="Notepad++" Version="8.6" Publisher="Don Ho"/></Software>"#,
+        );
+    std::fs::write(&b, changed).unwrap();
+
+    let out = run(&["diff", "--json", s(&a), s(&b)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let expected = vec![
+        json!({
+            "kind": "changed",
+            "section": "hardware",
+            "key": "Win32_BIOS[0].Manufacturer",
+            "key_fields": {"class": "Win32_BIOS", "instance": "0", "property": "Manufacturer"},
+            "old": {"Value": "Dell Inc."},
+            "new": {"Value": "Dell Technologies"},
+            "changed_attributes": ["Value"],
+        }),
+        json!({
+            "kind": "changed",
+            "section": "installers",
+            "key": "MSI | 7-Zip | Igor Pavlov",
+            "key_fields": {"type": "MSI", "name": "7-Zip", "publisher": "Igor Pavlov"},
+            "old": {"Type": "MSI", "Name": "7-Zip", "Version": "23.01", "Publisher": "Igor Pavlov", "ProductCode": "{A}"},
+            "new": {"Type": "MSI", "Name": "7-Zip", "Version": "24.08", "Publisher": "Igor Pavlov", "ProductCode": "{A}"},
+            "changed_attributes": ["Version"],
+        }),
+        json!({
+            "kind": "added",
+            "section": "installers",
+            "key": "MSI | Notepad++ | Don Ho",
+            "key_fields": {"type": "MSI", "name": "Notepad++", "publisher": "Don Ho"},
+            "old": null,
+            "new": {"Type": "MSI", "Name": "Notepad++", "Version": "8.6", "Publisher": "Don Ho"},
+            "changed_attributes": ["Name", "Publisher", "Type", "Version"],
+        }),
+        json!({
+            "kind": "removed",
+            "section": "files",
+            "key": "C:\\App | b.exe",
+            "key_fields": {"directory": "C:\\App", "file": "b.exe"},
+            "old": {"Name": "b.exe", "Size": "20", "Version": "2.0"},
+            "new": null,
+            "changed_attributes": ["Name", "Size", "Version"],
+        }),
+    ];
+    assert_eq!(json_changes(&out), expected);
+
+    // The same as text, grouped by section.
+    let out = run(&["diff", s(&a), s(&b)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let expected_text = format!(
+        "--- {}\n+++ {}\nhardware\n  ~ Win32_BIOS[0].Manufacturer\n      Value: \"Dell Inc.\" -> \"Dell Technologies\"\n\
+installers\n  ~ MSI | 7-Zip | Igor Pavlov\n      Version: \"23.01\" -> \"24.08\"\n  + MSI | Notepad++ | Don Ho\n      Name=\"Notepad++\" Publisher=\"Don Ho\" Type=\"MSI\" Version=\"8.6\"\n\
+files\n  - C:\\App | b.exe\n      Name=\"b.exe\" Size=\"20\" Version=\"2.0\"\n",
+        s(&a),
+        s(&b)
+    );
+    assert_eq!(stdout, expected_text);
+    assert!(!stdout.contains('\u{1b}'), "no color when not a terminal");
+    assert!(text(&out.stderr).contains("4 changes: 1 added, 1 removed, 2 changed"));
+
+    // --quiet: only the exit status.
+    let out = run(&["diff", "--quiet", s(&a), s(&b)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn folders_match_documents_by_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old");
+    let new = dir.path().join("new");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(new.join("sub")).unwrap();
+    // The same device under another name (matched by hardware UUID), one document only in
+    // the old folder, one only in the new, one unchanged (matched by relative path).
+    std::fs::write(old.join("pc1.ndi"), PRETTY).unwrap();
+    std::fs::write(
+        new.join("sub/SYSTEM on PC1.ndi.gz"),
+        gzip(PRETTY.replace("SN-1", "SN-2").as_bytes()),
+    )
+    .unwrap();
+    std::fs::write(
+        old.join("gone.mmi"),
+        r#"<USAGE VERSION="1.00"><MD NAME="gone" DOMAIN="corp"/></USAGE>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        new.join("pools.vdi"),
+        r#"<vdiGroups brokerType="Citrix"><vdiGroup name="g"><object Sid="S-1"/></vdiGroup></vdiGroups>"#,
+    )
+    .unwrap();
+    let policy = r#"<Policy AppliesTo="*"><Policy GUID="{A}"><Package href="S.osd" ObjectID="{S}" Precedence="0"/></Policy></Policy>"#;
+    std::fs::write(old.join("p.npl"), policy).unwrap();
+    std::fs::write(new.join("p.npl"), policy).unwrap();
+
+    let out = run(&["diff", "--json", "--threads", "2", s(&old), s(&new)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let changes = json_changes(&out);
+    let summary: Vec<(String, String, String, Value)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["section"].as_str().unwrap().to_string(),
+                c["key"].as_str().unwrap().to_string(),
+                c.get("document").cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "removed".to_string(),
+                "documents".to_string(),
+                "gone.mmi".to_string(),
+                Value::Null
+            ),
+            (
+                "added".into(),
+                "documents".into(),
+                "pools.vdi".into(),
+                Value::Null
+            ),
+            (
+                "changed".into(),
+                "hardware".into(),
+                "Win32_BIOS[0].SerialNumber".into(),
+                json!("pc1.ndi -> sub/SYSTEM on PC1.ndi.gz")
+            ),
+        ]
+    );
+    assert_eq!(changes[0]["old"]["format"], "mmi");
+    assert_eq!(changes[0]["old"]["identity"], "device:gone@corp");
+    assert_eq!(changes[1]["new"]["format"], "vdi");
+    assert_eq!(changes[2]["old"]["Value"], "SN-1");
+    assert_eq!(changes[2]["new"]["Value"], "SN-2");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("2 documents compared: 1 equivalent, 1 differ")
+            && stderr.contains("1 only in old, 1 only in new"),
+        "{stderr}"
+    );
+
+    // Text: documents first, then each differing document.
+    let out = run(&["diff", s(&old), s(&new)]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("documents\n  - gone.mmi\n"), "{stdout}");
+    assert!(stdout.contains("  + pools.vdi\n"), "{stdout}");
+    assert!(
+        stdout.contains("=== pc1.ndi -> sub/SYSTEM on PC1.ndi.gz\nhardware\n  ~ Win32_BIOS[0].SerialNumber\n      Value: \"SN-1\" -> \"SN-2\"\n"),
+        "{stdout}"
+    );
+
+    // A folder against itself.
+    let out = run(&["diff", s(&old), s(&old)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.ndi");
+    std::fs::write(&a, PRETTY).unwrap();
+
+    let out = run(&["diff", s(&a), "/no/such/file.ndi"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/no/such/file.ndi"));
+
+    // An invalid document: the error names the file, the position and the rule.
+    let bad = dir.path().join("bad.ndi");
+    std::fs::write(&bad, "<Inventory>\n  <Hardware></Inventory>\n").unwrap();
+    let out = run(&["diff", "--json", s(&a), s(&bad)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:2:13", s(&bad))) && stderr.contains("[xml-syntax]"),
+        "{stderr}"
+    );
+    assert_eq!(text(&out.stdout), "");
+
+    // An invalid document in a folder.
+    let old = dir.path().join("old");
+    let new = dir.path().join("new");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::copy(&bad, new.join("bad.ndi")).unwrap();
+    let out = run(&["diff", s(&old), s(&new)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("bad.ndi:2:13"));
+
+    // A folder against a file.
+    let out = run(&["diff", s(&old), s(&a)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("two files or two folders"));
+}
