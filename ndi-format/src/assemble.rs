@@ -577,16 +577,22 @@ impl<'x> Assembler<'x> {
                     ErrorKind::Syntax(format!("'<' in the value of attribute {key:?}")),
                 ));
             }
-            let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => v,
-                Err(err) => {
-                    let kind = match err {
-                        quick_xml::Error::Escape(
-                            quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
-                        ) => ErrorKind::UndeclaredEntity(name),
-                        other => ErrorKind::Syntax(format!("in attribute {key:?}: {other}")),
-                    };
-                    return Err(self.error(value_offset, kind));
+            // A value with no reference, no whitespace to normalise and nothing forbidden is
+            // already its normalised form: skip the second pass over it.
+            let value = if !suspicious {
+                attr.value
+            } else {
+                match attr.normalized_value(XmlVersion::Implicit1_0) {
+                    Ok(v) => v,
+                    Err(err) => {
+                        let kind = match err {
+                            quick_xml::Error::Escape(
+                                quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
+                            ) => ErrorKind::UndeclaredEntity(name),
+                            other => ErrorKind::Syntax(format!("in attribute {key:?}: {other}")),
+                        };
+                        return Err(self.error(value_offset, kind));
+                    }
                 }
             };
             // Character references can produce forbidden characters too.

@@ -18,11 +18,13 @@ fn has_byte(v: u64, b: u8) -> bool {
 
 #[inline]
 fn word_needs_check(v: u64) -> bool {
-    has_byte_below(v, 0x20) | has_byte(v, b'<') | has_byte(v, 0xEF)
+    has_byte_below(v, 0x20) | has_byte(v, b'<') | has_byte(v, b'&') | has_byte(v, 0xEF)
 }
 
 /// Whether `bytes` may hold something the value checks must look at: a control byte (tab,
-/// line feed and carriage return included), `<`, or the lead byte `0xEF` of U+FFFE/U+FFFF.
+/// line feed and carriage return included, which attribute-value normalisation changes), `<`,
+/// `&` (a reference to resolve), or the lead byte `0xEF` of U+FFFE/U+FFFF. A value without any
+/// of these is its own normalised form.
 /// Eight bytes at a time (SWAR); almost every value answers `false`.
 #[inline]
 pub(crate) fn needs_value_check(bytes: &[u8]) -> bool {
@@ -134,7 +136,7 @@ mod tests {
             let clean = vec![b'x'; len];
             assert!(!needs_value_check(&clean));
             for at in 0..len {
-                for bad in [0u8, 3, b'\t', b'\n', 0x1f, b'<', 0xEF] {
+                for bad in [0u8, 3, b'\t', b'\n', 0x1f, b'<', b'&', 0xEF] {
                     let mut v = clean.clone();
                     v[at] = bad;
                     assert!(needs_value_check(&v), "len {len} at {at} byte {bad:#x}");
