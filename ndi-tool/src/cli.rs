@@ -19,7 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Check that files are well-formed and follow their format; one line per problem.
     ///
-    /// Every format is recognised by content. Each finding has a severity, a stable rule id,
+    /// Every format is recognised by content. Well-formedness is strict XML 1.0: a character
+    /// XML forbids (such as U+0003) is an error here, although `convert` loads such a file
+    /// with a warning. Each finding has a severity, a stable rule id,
     /// the file, line, column, byte offset and element path. On a terminal the offending
     /// source line is shown with a caret (colors unless NO_COLOR is set). A catalog (.osd) is
     /// checked against its target file (size and MD5) when the target is among the inputs.

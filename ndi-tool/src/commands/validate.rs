@@ -61,7 +61,14 @@ pub fn check_file(
                     Err(e) => break Err(e),
                 }
             };
-            findings.extend(reader.warnings().iter().map(Finding::from));
+            // `validate` is strict XML 1.0: a character XML forbids makes the file invalid (as
+            // for libxml2), even though the reader keeps the value and the loader loads the
+            // file with a warning.
+            findings.extend(reader.warnings().iter().map(|w| {
+                let mut f = Finding::from(w);
+                f.severity = Severity::Error;
+                f
+            }));
             match result {
                 Err(e) => findings.push(Finding::from(&e)),
                 Ok(()) => {
