@@ -179,20 +179,12 @@ impl ChunkFiles {
         let slot = &mut self.open[table.index()];
         if slot.is_none() {
             let name = format!("part-{:05}.{}", self.index, self.factory.format.extension());
-            let (target, tmp) = self.factory.layout.part_paths(table, &name);
-            if let Some(dir) = tmp.parent() {
-                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-            }
-            let file = BufWriter::with_capacity(1 << 20, File::create(&tmp).map_err(io_err(&tmp))?);
-            let writer = match self.factory.format {
-                FileFormat::Parquet => TableFile::Parquet(ArrowWriter::try_new(
-                    file,
-                    parquet_schema(table),
-                    Some(properties(table)),
-                )?),
-                FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
-            };
-            *slot = Some((writer, tmp, target));
+            *slot = Some(open_part(
+                &self.factory.layout,
+                self.factory.format,
+                table,
+                &name,
+            )?);
         }
         match slot {
             Some((w, _, _)) => Ok(w),
@@ -234,6 +226,30 @@ impl BatchSink for ChunkFiles {
     }
 }
 
+/// Opens part `name` of `table` under its hidden temporary name: the writer, the temporary
+/// path and the final path it is renamed to when complete.
+fn open_part(
+    layout: &Layout,
+    format: FileFormat,
+    table: Table,
+    name: &str,
+) -> Result<(TableFile, PathBuf, PathBuf), LoadError> {
+    let (target, tmp) = layout.part_paths(table, name);
+    if let Some(dir) = tmp.parent() {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    let file = BufWriter::with_capacity(1 << 20, File::create(&tmp).map_err(io_err(&tmp))?);
+    let writer = match format {
+        FileFormat::Parquet => TableFile::Parquet(ArrowWriter::try_new(
+            file,
+            parquet_schema(table),
+            Some(properties(table)),
+        )?),
+        FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
+    };
+    Ok((writer, tmp, target))
+}
+
 /// Writes an empty file for each table with no rows in this run, so every table opens.
 pub fn write_empty_tables(
     layout: &Layout,
@@ -249,20 +265,7 @@ pub fn write_empty_tables(
     for table in Table::ALL {
         if rows[table.index()] == 0 {
             let name = format!("part-empty.{}", format.extension());
-            let (target, tmp) = layout.part_paths(table, &name);
-            if let Some(dir) = tmp.parent() {
-                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-            }
-            let file = BufWriter::new(File::create(&tmp).map_err(io_err(&tmp))?);
-            let writer = match format {
-                FileFormat::Parquet => TableFile::Parquet(ArrowWriter::try_new(
-                    file,
-                    parquet_schema(table),
-                    Some(properties(table)),
-                )?),
-                FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
-            };
-            sink.open[table.index()] = Some((writer, tmp, target));
+            sink.open[table.index()] = Some(open_part(layout, format, table, &name)?);
         }
     }
     sink.finish()
