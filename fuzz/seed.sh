@@ -27,7 +27,7 @@ seed_from() {
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(ndi mmi vdi disco gzip_encoding ndi_roundtrip)
+    targets=(ndi mmi vdi disco npl osd nds gzip_encoding ndi_roundtrip nds_roundtrip)
 fi
 for t in "${targets[@]}"; do
     case "$t" in

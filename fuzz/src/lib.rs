@@ -285,3 +285,180 @@ fn show(bytes: &[u8]) -> String {
     }
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+// ---------------------------------------------------------------------------------------
+// Policies, catalogs and schedules.
+
+/// Reads `data` as a policy; a policy that loads must write back to an equal one, and its
+/// validation and effective packages must not panic.
+pub fn check_policy(data: &[u8]) {
+    let _ = npl_format::validate(data);
+    if let Ok(policy) = npl_format::Policy::from_slice(data) {
+        let _ = policy.effective_packages();
+        let _ = policy.package_rows();
+        let bytes = policy.to_bytes().expect("a loaded policy writes");
+        let again = npl_format::Policy::from_slice(&bytes).expect("a written policy reads");
+        assert_eq!(again, policy, "policy round trip");
+    }
+}
+
+/// Reads `data` as a catalog; checks it against itself as a target; round trip as above.
+pub fn check_catalog(data: &[u8]) {
+    let _ = npl_format::validate_catalog(data, Some(data));
+    if let Ok(catalog) = npl_format::Catalog::from_slice(data) {
+        let bytes = catalog.to_bytes().expect("a loaded catalog writes");
+        let again = npl_format::Catalog::from_slice(&bytes).expect("a written catalog reads");
+        assert_eq!(again, catalog, "catalog round trip");
+    }
+}
+
+/// Reads `data` as a schedule: validation, round trip and a bounded next-run computation.
+pub fn check_schedule(data: &[u8]) {
+    let _ = nds_format::validate(data);
+    if let Ok(schedule) = nds_format::Schedule::from_slice(data) {
+        let bytes = schedule.to_bytes().expect("a loaded schedule writes");
+        let again = nds_format::Schedule::from_slice(&bytes).expect("a written schedule reads");
+        assert_eq!(again, schedule, "schedule round trip");
+        check_runs(&schedule);
+    }
+}
+
+fn check_runs(schedule: &nds_format::Schedule) {
+    let from = chrono::NaiveDate::from_ymd_opt(2024, 3, 30)
+        .and_then(|d| d.and_hms_opt(22, 0, 0))
+        .expect("a valid date");
+    let start = std::time::Instant::now();
+    let runs = schedule.next_runs(from, chrono_tz::Europe::Berlin, 20, 7);
+    assert!(
+        start.elapsed().as_secs() < 5,
+        "next_runs took {:?}",
+        start.elapsed()
+    );
+    for w in runs.windows(2) {
+        assert!(w[0].start_utc <= w[1].start_utc, "runs out of order");
+    }
+    for r in &runs {
+        assert!(
+            r.start_utc >= r.nominal_utc,
+            "a run starts before its nominal time"
+        );
+    }
+    let _ = schedule.event_triggers();
+}
+
+/// An arbitrary schedule model for the structured round trip.
+#[derive(Debug, arbitrary::Arbitrary)]
+pub struct ScheduleModel {
+    name: String,
+    events: Vec<EventModel>,
+}
+
+/// One event of a [`ScheduleModel`].
+#[derive(Debug, arbitrary::Arbitrary)]
+pub struct EventModel {
+    name: String,
+    id: u32,
+    catchup: u8,
+    param: String,
+    triggers: Vec<TriggerModel>,
+}
+
+/// One trigger of an [`EventModel`]: plausible values most of the time, arbitrary text
+/// otherwise.
+#[derive(Debug, arbitrary::Arbitrary)]
+pub struct TriggerModel {
+    kind: u8,
+    type_param: u16,
+    time: u32,
+    window: u32,
+    repeat: u32,
+    duration: u32,
+    date: u16,
+    odd: Option<(String, String)>,
+}
+
+/// Characters XML can carry in an attribute and that survive a round trip.
+fn xml_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
+        .take(40)
+        .collect()
+}
+
+/// Writes `model`, reads it back (must be equal) and computes its next runs.
+pub fn check_schedule_model(model: &ScheduleModel) {
+    use nds_format::{CatchUpPolicy, Event, LogicalCommand, Schedule, Trigger};
+    let stamp = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a valid stamp");
+    let mut schedule = Schedule::new(&xml_text(&model.name), stamp);
+    let types = [
+        "Daily",
+        "Weekly",
+        "Monthly",
+        "Once",
+        "Logon",
+        "OnConnect",
+        "Now",
+    ];
+    let policies = [
+        CatchUpPolicy::Never,
+        CatchUpPolicy::Once,
+        CatchUpPolicy::Always,
+        CatchUpPolicy::Query,
+    ];
+    for (i, e) in model.events.iter().take(8).enumerate() {
+        let id = format!(
+            "{{6D3F8A52-1E11-4C3B-9A57-{:012X}}}",
+            u64::from(e.id) + i as u64
+        );
+        let command = LogicalCommand::new(&xml_text(&e.param), "Tracker", "Generate");
+        let mut event = Event::new(
+            &xml_text(&e.name),
+            &id,
+            policies[usize::from(e.catchup) % 4],
+            command,
+        );
+        for t in e.triggers.iter().take(4) {
+            let day = 1 + u32::from(t.date) % 28;
+            let mut attrs = vec![
+                (
+                    "TYPE".to_string(),
+                    types[usize::from(t.kind) % types.len()].to_string(),
+                ),
+                ("TYPE_PARAM".to_string(), (t.type_param % 200).to_string()),
+                (
+                    "TIMESTART".to_string(),
+                    format!(
+                        "{:02}{:02}{:02}",
+                        t.time % 24,
+                        t.time / 24 % 60,
+                        t.time / 1440 % 60
+                    ),
+                ),
+                ("TIMEWINDOW".to_string(), (t.window % 86_400).to_string()),
+                ("REPEAT".to_string(), (t.repeat % 90_000).to_string()),
+                ("DURATION".to_string(), (t.duration % 200_000).to_string()),
+                (
+                    "DATESTART".to_string(),
+                    format!("2024{:02}{:02}", 1 + u32::from(t.date) % 12, day),
+                ),
+            ];
+            if let Some((k, v)) = &t.odd {
+                let key: String = k
+                    .chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .take(12)
+                    .collect();
+                if !key.is_empty() && !attrs.iter().any(|(n, _)| *n == key) {
+                    attrs.push((key, xml_text(v)));
+                }
+            }
+            event.push_trigger(Trigger::new(attrs));
+        }
+        schedule.items.push(nds_format::ScheduleItem::Event(event));
+    }
+    let bytes = schedule.to_bytes().expect("a model writes");
+    let again = Schedule::from_slice(&bytes).expect("a written schedule reads");
+    assert_eq!(again, schedule, "structured schedule round trip");
+    check_runs(&schedule);
+    let _ = nds_format::validate(&bytes);
+}

@@ -81,8 +81,11 @@ impl<W: Write> Writer<W> {
         let format = Format::from_root(&header.root);
         let doctype = header.doctype.as_deref().or(format.default_doctype());
         if let Some(doctype) = doctype {
-            if doctype.contains('>') && !doctype.contains('[') {
-                return Err(ErrorKind::InvalidRecord("'>' in DOCTYPE".into()).into());
+            if !doctype_is_closed_safely(doctype) {
+                return Err(ErrorKind::InvalidRecord(
+                    "DOCTYPE with '>' outside quotes and internal subset, or unbalanced".into(),
+                )
+                .into());
             }
             writeln!(self.out, "<!DOCTYPE {doctype}>")?;
         }
@@ -244,6 +247,27 @@ impl<W: Write> Writer<W> {
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.out
     }
+}
+
+/// Whether `doctype` can be written between `<!DOCTYPE` and `>` without ending early: every
+/// `>` sits inside a quoted literal or the internal subset, and quotes and brackets close.
+/// (A system literal may hold `>`: found by the `npl` fuzz target, regression test
+/// `fuzz_doctype_literal_may_contain_a_greater_than_sign`.)
+fn doctype_is_closed_safely(doctype: &str) -> bool {
+    let mut quote = None;
+    let mut depth = 0usize;
+    for c in doctype.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[') => depth += 1,
+            (None, ']') if depth > 0 => depth -= 1,
+            (None, '>') if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    quote.is_none() && depth == 0
 }
 
 fn check_name(name: &str) -> Result<()> {

@@ -269,3 +269,23 @@ fn fuzz_whitespace_before_a_reference_in_mixed_content_is_kept() {
     // Whitespace alone between elements is still layout.
     assert_eq!(assert_accepted(b"<r>\n  <a/>\n  <b/>\n</r>").len(), 2);
 }
+
+/// Found by the `npl` and `osd` fuzz targets: a DOCTYPE whose system literal holds `>` was
+/// read, but the writer refused to write it back.
+#[test]
+fn fuzz_doctype_literal_may_contain_a_greater_than_sign() {
+    let xml = br#"<?xml version="1.0"?>
+<!DOCTYPE Policy PUBLIC "Policy" "http://www.man/>agesoft.com/policy.dtd">
+<Policy AppliesTo="*"><Package href="a.osd" ObjectID="x" Precedence="1"/></Policy>"#;
+    let doc = ndi_format::Document::from_slice(xml).unwrap();
+    assert_eq!(
+        doc.header.doctype.as_deref(),
+        Some(r#"Policy PUBLIC "Policy" "http://www.man/>agesoft.com/policy.dtd""#)
+    );
+    let written = doc.to_bytes(ndi_format::Compression::None).unwrap();
+    assert_eq!(ndi_format::Document::from_slice(&written).unwrap(), doc);
+    // A `>` outside the literals would end the declaration early: refused.
+    let mut bad = doc.clone();
+    bad.header.doctype = Some(r#"Policy > "x""#.into());
+    assert!(bad.to_bytes(ndi_format::Compression::None).is_err());
+}
