@@ -598,7 +598,7 @@ fn linux_packages(
         let mut inst = Installed::new(n.clone(), version, publisher.to_string(), Ev::Arp);
         inst.ty = ty;
         inst.lang = None;
-        inst.arch = Some(if (h >> 40) % 5 == 0 {
+        inst.arch = Some(if (h >> 40).is_multiple_of(5) {
             if deb { "all" } else { "noarch" }
         } else if deb {
             "amd64"

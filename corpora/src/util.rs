@@ -269,11 +269,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub(crate) fn base64_into(out: &mut String, data: &[u8], wrap: Option<usize>, nl: &str) {
     let mut col = 0usize;
     let mut emit = |out: &mut String, c: u8| {
-        if let Some(w) = wrap {
-            if col == w {
-                out.push_str(nl);
-                col = 0;
-            }
+        if let Some(w) = wrap
+            && col == w
+        {
+            out.push_str(nl);
+            col = 0;
         }
         out.push(c as char);
         col += 1;

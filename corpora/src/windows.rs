@@ -405,10 +405,10 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.prop("SystemType", "x64-based PC");
     let total_mem = d.mem_mb * 1024 * 1024 - rng.random_range(200..900) * 1024 * 1024;
     x.propn("TotalPhysicalMemory", total_mem);
-    if !d.server {
-        if let Some(u) = d.users.first() {
-            x.prop("UserName", &format!("{}\\{}", d.org.netbios, u.login));
-        }
+    if !d.server
+        && let Some(u) = d.users.first()
+    {
+        x.prop("UserName", &format!("{}\\{}", d.org.netbios, u.login));
     }
     if let Some(id) = &opts.agent_id_property {
         x.prop("AgentID", id);
@@ -1125,13 +1125,17 @@ pub(crate) fn software(
         }
         let h = util::hash_strs(&[&name]);
         let version = format!("{}.{}.{}", 1 + h % 12, (h >> 8) % 10, (h >> 16) % 3000);
-        let ev = if h % 3 == 0 { Ev::Arp } else { Ev::Msi };
+        let ev = if h.is_multiple_of(3) {
+            Ev::Arp
+        } else {
+            Ev::Msi
+        };
         let mut inst = inventory::Installed::new(name.clone(), version, vendor.to_string(), ev);
         inst.install = Some(install_time(rng));
-        if h % 4 == 0 {
+        if h.is_multiple_of(4) {
             let dir = format!(
                 "C:\\Program Files{}\\{}\\{}",
-                if h % 8 == 0 { " (x86)" } else { "" },
+                if h.is_multiple_of(8) { " (x86)" } else { "" },
                 short,
                 noun
             );

@@ -188,10 +188,6 @@ impl<'x> Assembler<'x> {
         }
     }
 
-    pub(crate) fn limits(&self) -> Limits {
-        self.limits
-    }
-
     pub(crate) fn format(&self) -> Format {
         self.format
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::assemble::{Assembler, Borrow, Copy, IssueKind, Step};
 use crate::error::{Error, ErrorKind, Location, Position, Result, Warning};
 use crate::format::Format;
-use crate::input::{self, Compression, InputBuffer, InputInfo};
+use crate::input::{self, InputBuffer, InputInfo};
 use crate::limits::Limits;
 use crate::record::{Header, Record};
 use crate::xml::source::Source;
@@ -92,7 +92,7 @@ impl ReaderBuilder {
     /// Reads any buffered stream (gzip and encodings detected), with values copied out of a
     /// reused buffer.
     pub fn from_reader<'a, R: BufRead + 'a>(&self, reader: R) -> Result<Reader<'a>> {
-        let (text, info) = input::open_stream(Box::new(reader), Compression::None, &self.limits)?;
+        let (text, info) = input::open_stream(Box::new(reader), &self.limits)?;
         Reader::open(Source::new(text, &self.limits), info, self.limits, None)
     }
 
@@ -256,8 +256,7 @@ impl<'a> Reader<'a> {
             Err(e) => {
                 self.done = true;
                 let path = Some(self.asm.path());
-                let limits = self.asm.limits();
-                let err = self.source.convert_error(e, &limits, path);
+                let err = self.source.convert_error(e, path);
                 return Err(self.located(err));
             }
         };

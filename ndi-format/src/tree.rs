@@ -6,7 +6,9 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use crate::{Attribute, Header, Location, Position, Reader, Record, Result, Writer};
+use crate::{
+    Attribute, Finding, Header, Location, Position, Reader, Record, Result, Writer, WriterOptions,
+};
 
 /// Where an element was read: the byte offset of its start tag in the XML text and its
 /// position among the siblings of the same name (1-based, as in XPath; 0 for elements built
@@ -199,6 +201,61 @@ pub fn write_element<W: std::io::Write>(
         ..Record::default()
     };
     w.write_record(&record)
+}
+
+/// Starts writing a small document: the header from the root name, its attributes, DOCTYPE
+/// and prolog processing instructions, then the root's leading text, if any. The caller
+/// writes the children and finishes the writer.
+pub fn start_document<W: std::io::Write>(
+    out: W,
+    options: WriterOptions,
+    root: &str,
+    attributes: &[Attribute<'static>],
+    doctype: Option<&str>,
+    processing_instructions: &[String],
+    text: Option<&str>,
+) -> Result<Writer<W>> {
+    let mut w = Writer::with_options(out, options);
+    let mut header = Header::new(root.to_owned(), Vec::<(&str, &str)>::new());
+    header.attributes = attributes.to_vec();
+    header.doctype = doctype.map(|d| Cow::Owned(d.to_owned()));
+    header.processing_instructions = processing_instructions
+        .iter()
+        .map(|p| Cow::Owned(p.clone()))
+        .collect();
+    w.write_header(&header)?;
+    if let Some(t) = text {
+        write_text(&mut w, 1, t)?;
+    }
+    Ok(w)
+}
+
+/// Reads `bytes` to the end, adding the reader's warnings and error (if any) to `findings`;
+/// returns whether the document was read without error.
+pub fn read_findings(bytes: &[u8], findings: &mut Vec<Finding>) -> bool {
+    let mut reader = match Reader::from_slice(bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            findings.push(Finding::from(&e));
+            return false;
+        }
+    };
+    let mut record = Record::default();
+    let result = loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    findings.extend(reader.warnings().iter().map(Finding::from));
+    match result {
+        Ok(()) => true,
+        Err(e) => {
+            findings.push(Finding::from(&e));
+            false
+        }
+    }
 }
 
 /// Writes character data following a child, inside an element at `depth - 1`.

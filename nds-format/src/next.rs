@@ -193,11 +193,11 @@ impl Rule {
                 let mut found = None;
                 // A day of month exists at least once in any 12 consecutive months.
                 for _ in 0..13 {
-                    if let Some(c) = NaiveDate::from_ymd_opt(y, m, day) {
-                        if c >= d {
-                            found = Some(c);
-                            break;
-                        }
+                    if let Some(c) = NaiveDate::from_ymd_opt(y, m, day)
+                        && c >= d
+                    {
+                        found = Some(c);
+                        break;
                     }
                     (y, m) = if m == 12 {
                         (y.checked_add(1)?, 1)
@@ -292,16 +292,16 @@ impl<'r> Occurrences<'r> {
                 if r.repeat > 0 {
                     let behind = u64::try_from((lower - first_at).num_seconds()).unwrap_or(0);
                     let k = behind.div_ceil(r.repeat);
-                    if k < r.repeats() {
-                        if let Some(at) = r.at(b, k) {
-                            occ.heap.push(Reverse(Cursor {
-                                at,
-                                rule: i,
-                                base: b,
-                                k,
-                                first: false,
-                            }));
-                        }
+                    if k < r.repeats()
+                        && let Some(at) = r.at(b, k)
+                    {
+                        occ.heap.push(Reverse(Cursor {
+                            at,
+                            rule: i,
+                            base: b,
+                            k,
+                            first: false,
+                        }));
                     }
                 }
                 base = b
@@ -332,16 +332,16 @@ impl<'r> Occurrences<'r> {
             }
         }
         let k = c.k + 1;
-        if k < r.repeats() {
-            if let Some(at) = r.at(c.base, k) {
-                self.heap.push(Reverse(Cursor {
-                    at,
-                    rule: c.rule,
-                    base: c.base,
-                    k,
-                    first: false,
-                }));
-            }
+        if k < r.repeats()
+            && let Some(at) = r.at(c.base, k)
+        {
+            self.heap.push(Reverse(Cursor {
+                at,
+                rule: c.rule,
+                base: c.base,
+                k,
+                first: false,
+            }));
         }
         Some((c.rule, c.at))
     }

@@ -3,15 +3,15 @@
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use ndi_format::{Attribute, ErrorKind, Header, Result, Writer, WriterOptions};
+use ndi_format::{Attribute, ErrorKind, Result, Writer, WriterOptions};
 
 use crate::values::{
     CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
     parse_timestamp,
 };
 use ndi_format::tree::{
-    self, Element, Node, Span, get_attr, keep_doctype, set_attr, write_element, write_nodes,
-    write_text,
+    self, Element, Node, Span, get_attr, keep_doctype, set_attr, start_document, write_element,
+    write_nodes, write_text,
 };
 
 /// A schedule (`.nds`): the `Schedule` root with `SCHEDSCHEMA`, `NAME`, `TIMEDATESTAMP` and
@@ -249,19 +249,15 @@ impl Schedule {
 
     /// Writes the document with `options`.
     pub fn write<W: Write>(&self, out: W, options: WriterOptions) -> Result<W> {
-        let mut w = Writer::with_options(out, options);
-        let mut header = Header::new("Schedule", Vec::<(&str, &str)>::new());
-        header.attributes = self.attributes.clone();
-        header.doctype = self.doctype.clone().map(Into::into);
-        header.processing_instructions = self
-            .processing_instructions
-            .iter()
-            .map(|p| p.clone().into())
-            .collect();
-        w.write_header(&header)?;
-        if let Some(t) = &self.text {
-            write_text(&mut w, 1, t)?;
-        }
+        let mut w = start_document(
+            out,
+            options,
+            "Schedule",
+            &self.attributes,
+            self.doctype.as_deref(),
+            &self.processing_instructions,
+            self.text.as_deref(),
+        )?;
         for item in &self.items {
             match item {
                 ScheduleItem::Event(e) => {

@@ -9,7 +9,7 @@ use crate::values::{
     CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
     parse_timestamp,
 };
-use ndi_format::tree::{Locator, child_path};
+use ndi_format::tree::{Locator, child_path, read_findings};
 
 struct Sink {
     loc: Locator,
@@ -48,31 +48,6 @@ impl Sink {
             path,
         );
     }
-}
-
-/// Reader errors and warnings as findings; `false` when the document could not be read.
-fn read_findings(bytes: &[u8], findings: &mut Vec<Finding>) -> bool {
-    let mut reader = match Reader::from_slice(bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            findings.push(Finding::from(&e));
-            return false;
-        }
-    };
-    let mut record = ndi_format::Record::default();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                findings.extend(reader.warnings().iter().map(Finding::from));
-                findings.push(Finding::from(&e));
-                return false;
-            }
-        }
-    }
-    findings.extend(reader.warnings().iter().map(Finding::from));
-    true
 }
 
 /// Whether `s` is a GUID in braces, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`.
@@ -134,27 +109,27 @@ fn check_schedule(sink: &mut Sink, s: &Schedule) {
     if s.name().is_none() {
         sink.missing("Schedule", "NAME", root, path);
     }
-    if let Some(v) = s.attr("SCHEDSCHEMA") {
-        if parse_int(v).is_none() {
-            sink.error(
-                "nds-schedschema",
-                format!("SCHEDSCHEMA {v:?} is not an integer"),
-                root,
-                "SCHEDSCHEMA",
-                path,
-            );
-        }
+    if let Some(v) = s.attr("SCHEDSCHEMA")
+        && parse_int(v).is_none()
+    {
+        sink.error(
+            "nds-schedschema",
+            format!("SCHEDSCHEMA {v:?} is not an integer"),
+            root,
+            "SCHEDSCHEMA",
+            path,
+        );
     }
-    if let Some(v) = s.attr("TIMEDATESTAMP") {
-        if parse_timestamp(v).is_none() {
-            sink.error(
-                "nds-timedatestamp",
-                format!("TIMEDATESTAMP {v:?} is not a UTC time yyyyMMddTHHmmssZ"),
-                root,
-                "TIMEDATESTAMP",
-                path,
-            );
-        }
+    if let Some(v) = s.attr("TIMEDATESTAMP")
+        && parse_timestamp(v).is_none()
+    {
+        sink.error(
+            "nds-timedatestamp",
+            format!("TIMEDATESTAMP {v:?} is not a UTC time yyyyMMddTHHmmssZ"),
+            root,
+            "TIMEDATESTAMP",
+            path,
+        );
     }
     let mut ids: HashMap<String, ()> = HashMap::new();
     for item in &s.items {
@@ -187,38 +162,38 @@ fn check_schedule(sink: &mut Sink, s: &Schedule) {
                 }
             }
         }
-        if let Some(v) = e.attr("NETWORK") {
-            if parse_bool(v).is_none() {
-                sink.error(
-                    "nds-boolean",
-                    format!("NETWORK {v:?} is not true or false"),
-                    at,
-                    "NETWORK",
-                    &epath,
-                );
-            }
+        if let Some(v) = e.attr("NETWORK")
+            && parse_bool(v).is_none()
+        {
+            sink.error(
+                "nds-boolean",
+                format!("NETWORK {v:?} is not true or false"),
+                at,
+                "NETWORK",
+                &epath,
+            );
         }
-        if let Some(v) = e.attr("CATCHUP") {
-            if CatchUpPolicy::parse(v).is_none() {
-                sink.error(
-                    "nds-catchup",
-                    format!("CATCHUP {v:?} is not Never, Once, Always or Query"),
-                    at,
-                    "CATCHUP",
-                    &epath,
-                );
-            }
+        if let Some(v) = e.attr("CATCHUP")
+            && CatchUpPolicy::parse(v).is_none()
+        {
+            sink.error(
+                "nds-catchup",
+                format!("CATCHUP {v:?} is not Never, Once, Always or Query"),
+                at,
+                "CATCHUP",
+                &epath,
+            );
         }
-        if let Some(v) = e.attr("IDLEDURATION") {
-            if parse_seconds(v).is_none() {
-                sink.error(
-                    "nds-duration",
-                    format!("IDLEDURATION {v:?} is not a non-negative integer"),
-                    at,
-                    "IDLEDURATION",
-                    &epath,
-                );
-            }
+        if let Some(v) = e.attr("IDLEDURATION")
+            && parse_seconds(v).is_none()
+        {
+            sink.error(
+                "nds-duration",
+                format!("IDLEDURATION {v:?} is not a non-negative integer"),
+                at,
+                "IDLEDURATION",
+                &epath,
+            );
         }
         let commands = e
             .items
@@ -386,27 +361,27 @@ fn check_trigger(sink: &mut Sink, t: &Trigger, path: &str) {
     let window = seconds("TIMEWINDOW");
     let repeat = seconds("REPEAT");
     let duration = seconds("DURATION");
-    if let (Some(r), Some(d)) = (repeat, duration) {
-        if r > d {
-            sink.error(
-                "nds-repeat",
-                format!("REPEAT \"{r}\" is larger than DURATION \"{d}\""),
-                at,
-                "REPEAT",
-                path,
-            );
-        }
+    if let (Some(r), Some(d)) = (repeat, duration)
+        && r > d
+    {
+        sink.error(
+            "nds-repeat",
+            format!("REPEAT \"{r}\" is larger than DURATION \"{d}\""),
+            at,
+            "REPEAT",
+            path,
+        );
     }
-    if let Some(w) = window {
-        if w >= 86_400 {
-            sink.error(
-                "nds-timewindow",
-                format!("TIMEWINDOW \"{w}\" is a day or more (must be under 86400 seconds)"),
-                at,
-                "TIMEWINDOW",
-                path,
-            );
-        }
+    if let Some(w) = window
+        && w >= 86_400
+    {
+        sink.error(
+            "nds-timewindow",
+            format!("TIMEWINDOW \"{w}\" is a day or more (must be under 86400 seconds)"),
+            at,
+            "TIMEWINDOW",
+            path,
+        );
     }
 }
 

@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use ndi_format::{Attribute, ErrorKind, Header, Result, Writer, WriterOptions};
+use ndi_format::{Attribute, ErrorKind, Result, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, get_attr, keep_doctype, set_attr, write_nodes, write_text,
+    self, Element, Node, get_attr, keep_doctype, set_attr, start_document, write_nodes,
 };
 
 /// The namespace processing instruction real catalogs carry in their prolog.
@@ -182,19 +182,15 @@ impl Catalog {
 
     /// Writes the document with `options`.
     pub fn write<W: Write>(&self, out: W, options: WriterOptions) -> Result<W> {
-        let mut w = Writer::with_options(out, options);
-        let mut header = Header::new("SOFTPKG", Vec::<(&str, &str)>::new());
-        header.attributes = self.attributes.clone();
-        header.doctype = self.doctype.clone().map(Into::into);
-        header.processing_instructions = self
-            .processing_instructions
-            .iter()
-            .map(|p| p.clone().into())
-            .collect();
-        w.write_header(&header)?;
-        if let Some(t) = &self.text {
-            write_text(&mut w, 1, t)?;
-        }
+        let mut w = start_document(
+            out,
+            options,
+            "SOFTPKG",
+            &self.attributes,
+            self.doctype.as_deref(),
+            &self.processing_instructions,
+            self.text.as_deref(),
+        )?;
         write_nodes(&mut w, 1, &self.children)?;
         w.finish()
     }

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use ndi_format::{Attribute, ErrorKind, Header, Result, Writer, WriterOptions};
+use ndi_format::{Attribute, ErrorKind, Result, Writer, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, Span, get_attr, keep_doctype, set_attr, write_element, write_nodes,
-    write_text,
+    self, Element, Node, Span, get_attr, keep_doctype, set_attr, start_document, write_element,
+    write_nodes, write_text,
 };
 
 /// A policy: the root `Policy` of a `.npl` document, or one `Policy` nested in it.
@@ -259,19 +259,15 @@ impl Policy {
 
     /// Writes the document with `options`.
     pub fn write<W: Write>(&self, out: W, options: WriterOptions) -> Result<W> {
-        let mut w = Writer::with_options(out, options);
-        let mut header = Header::new("Policy", Vec::<(&str, &str)>::new());
-        header.attributes = self.attributes.clone();
-        header.doctype = self.doctype.clone().map(Into::into);
-        header.processing_instructions = self
-            .processing_instructions
-            .iter()
-            .map(|p| p.clone().into())
-            .collect();
-        w.write_header(&header)?;
-        if let Some(t) = &self.text {
-            write_text(&mut w, 1, t)?;
-        }
+        let mut w = start_document(
+            out,
+            options,
+            "Policy",
+            &self.attributes,
+            self.doctype.as_deref(),
+            &self.processing_instructions,
+            self.text.as_deref(),
+        )?;
         write_items(&mut w, 1, &self.items)?;
         w.finish()
     }

@@ -6,7 +6,7 @@ use ndi_format::{Finding, Reader, Severity};
 
 use crate::catalog::{Catalog, is_codebase, is_md5, md5_hex, parse_version_quad};
 use crate::policy::{Policy, PolicyItem};
-use ndi_format::tree::{Locator, Node, child_path};
+use ndi_format::tree::{Locator, Node, child_path, read_findings};
 
 /// Collects findings with their positions.
 struct Sink {
@@ -38,32 +38,6 @@ impl Sink {
         self.findings
             .push(Finding::new(severity, rule, message, location));
     }
-}
-
-/// Reader errors and warnings (illegal characters) as findings. Returns `false` when the
-/// document could not be read.
-fn read_findings(bytes: &[u8], findings: &mut Vec<Finding>) -> bool {
-    let mut reader = match Reader::from_slice(bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            findings.push(Finding::from(&e));
-            return false;
-        }
-    };
-    let mut record = ndi_format::Record::default();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                findings.extend(reader.warnings().iter().map(Finding::from));
-                findings.push(Finding::from(&e));
-                return false;
-            }
-        }
-    }
-    findings.extend(reader.warnings().iter().map(Finding::from));
-    true
 }
 
 /// Validates a policy (`.npl`): readable XML with a `Policy` root, then the rules
@@ -248,17 +222,17 @@ pub fn validate_catalog(bytes: &[u8], target: Option<&[u8]>) -> Vec<Finding> {
             );
         }
     }
-    if let Some(v) = catalog.version() {
-        if parse_version_quad(v).is_none() {
-            sink.push(
-                Severity::Error,
-                "osd-version",
-                format!("VERSION {v:?} is not a comma-separated quad such as \"1,0,0,0\""),
-                root,
-                Some("VERSION"),
-                "/SOFTPKG",
-            );
-        }
+    if let Some(v) = catalog.version()
+        && parse_version_quad(v).is_none()
+    {
+        sink.push(
+            Severity::Error,
+            "osd-version",
+            format!("VERSION {v:?} is not a comma-separated quad such as \"1,0,0,0\""),
+            root,
+            Some("VERSION"),
+            "/SOFTPKG",
+        );
     }
     let codebase = catalog.children.iter().find_map(|n| match n {
         Node::Element(e) if is_codebase(&e.name) => Some(e),
@@ -298,47 +272,47 @@ pub fn validate_catalog(bytes: &[u8], target: Option<&[u8]>) -> Vec<Finding> {
         Some(_) => {}
     }
     let md5 = cb.attr("MD5");
-    if let Some(m) = md5 {
-        if !is_md5(m) {
-            sink.push(
-                Severity::Error,
-                "osd-md5",
-                format!("MD5 {m:?} is not 32 hexadecimal digits"),
-                at,
-                Some("MD5"),
-                &path,
-            );
-        }
+    if let Some(m) = md5
+        && !is_md5(m)
+    {
+        sink.push(
+            Severity::Error,
+            "osd-md5",
+            format!("MD5 {m:?} is not 32 hexadecimal digits"),
+            at,
+            Some("MD5"),
+            &path,
+        );
     }
     let size = cb.attr("SIZE");
     let size_value = size.and_then(|s| s.trim().parse::<u64>().ok());
-    if let Some(s) = size {
-        if size_value.is_none() {
+    if let Some(s) = size
+        && size_value.is_none()
+    {
+        sink.push(
+            Severity::Error,
+            "osd-size",
+            format!("SIZE {s:?} is not a non-negative integer"),
+            at,
+            Some("SIZE"),
+            &path,
+        );
+    }
+    if let Some(target) = target {
+        if let Some(expected) = size_value
+            && expected != target.len() as u64
+        {
             sink.push(
                 Severity::Error,
-                "osd-size",
-                format!("SIZE {s:?} is not a non-negative integer"),
+                "osd-target-size",
+                format!(
+                    "SIZE \"{expected}\" does not match the target's {} bytes",
+                    target.len()
+                ),
                 at,
                 Some("SIZE"),
                 &path,
             );
-        }
-    }
-    if let Some(target) = target {
-        if let Some(expected) = size_value {
-            if expected != target.len() as u64 {
-                sink.push(
-                    Severity::Error,
-                    "osd-target-size",
-                    format!(
-                        "SIZE \"{expected}\" does not match the target's {} bytes",
-                        target.len()
-                    ),
-                    at,
-                    Some("SIZE"),
-                    &path,
-                );
-            }
         }
         if let Some(m) = md5.filter(|m| is_md5(m)) {
             let actual = md5_hex(target);

@@ -4,7 +4,7 @@ use std::io::{self, Read};
 
 use crate::error::{Error, ErrorKind};
 use crate::input::GzipFailure;
-use crate::limits::{Limit, Limits};
+use crate::limits::Limit;
 
 /// The payload of the I/O error a [`CappedReader`] raises.
 #[derive(Debug)]
@@ -60,8 +60,7 @@ impl<R: Read> Read for CappedReader<R> {
 }
 
 /// Turns an I/O error from the input stack back into the typed error it stands for.
-pub(crate) fn map_io(e: io::Error, limits: Option<&Limits>) -> Error {
-    let _ = limits;
+pub(crate) fn map_io(e: io::Error) -> Error {
     if let Some(hit) = e.get_ref().and_then(|i| i.downcast_ref::<LimitHit>()) {
         return Error::new(ErrorKind::Limit {
             limit: hit.limit,
@@ -95,7 +94,7 @@ mod tests {
         let err = CappedReader::new(&data[..], 99)
             .read_to_end(&mut Vec::new())
             .unwrap_err();
-        let err = map_io(err, None);
+        let err = map_io(err);
         assert_eq!(err.rule(), "limit-xml-bytes");
     }
 }

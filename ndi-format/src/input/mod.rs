@@ -95,7 +95,7 @@ fn gunzip_into(raw: &[u8], out: &mut Vec<u8>, max_bytes: u64) -> Result<bool> {
     let mut decoder = MultiGzDecoder::new(raw).take(max_bytes + 1);
     decoder
         .read_to_end(out)
-        .map_err(|e| capped::map_io(GzipErrors::wrap(e), None))?;
+        .map_err(|e| capped::map_io(GzipErrors::wrap(e)))?;
     Ok(out.len() as u64 <= max_bytes)
 }
 
@@ -174,7 +174,7 @@ pub(crate) fn open_slice<'a>(
                         },
                     ))
                 }
-                None => open_stream(Box::new(bytes), Compression::None, limits),
+                None => open_stream(Box::new(bytes), limits),
             }
         }
         (Compression::Gzip, Some(buf)) => {
@@ -189,10 +189,10 @@ pub(crate) fn open_slice<'a>(
                     },
                 ))
             } else {
-                open_stream(Box::new(bytes), Compression::Gzip, limits)
+                open_stream(Box::new(bytes), limits)
             }
         }
-        (Compression::Gzip, None) => open_stream(Box::new(bytes), Compression::Gzip, limits),
+        (Compression::Gzip, None) => open_stream(Box::new(bytes), limits),
     }
 }
 
@@ -220,7 +220,7 @@ pub(crate) fn open_path<'a>(
     }
     if compression == Compression::Gzip && len > limits.max_in_memory_bytes {
         let reader = BufReader::with_capacity(64 << 10, File::open(path)?);
-        let (text, info) = open_stream(Box::new(reader), compression, limits)?;
+        let (text, info) = open_stream(Box::new(reader), limits)?;
         return Ok((text, info, len));
     }
     buffer.raw.clear();
@@ -252,7 +252,7 @@ pub(crate) fn open_path<'a>(
                     return Ok((Text::Slice(body), info, len));
                 }
             }
-            let (stream, info) = open_stream(Box::new(raw), compression, limits)?;
+            let (stream, info) = open_stream(Box::new(raw), limits)?;
             Ok((stream, info, len))
         }
     }
@@ -281,10 +281,8 @@ fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 /// Opens a stream: sniffs gzip, then the encoding, and returns capped UTF-8 text.
 pub(crate) fn open_stream<'a>(
     mut reader: Box<dyn BufRead + 'a>,
-    compression_hint: Compression,
     limits: &Limits,
 ) -> Result<(Text<'a>, InputInfo)> {
-    let _ = compression_hint;
     let head = reader.fill_buf()?;
     let compression = if head.len() >= 2 {
         Compression::detect(head)
@@ -302,7 +300,7 @@ pub(crate) fn open_stream<'a>(
     };
     let mut capped = CappedReader::new(decompressed, limits.max_xml_bytes);
     let mut prefix = [0u8; encoding::SNIFF_LEN];
-    let n = read_prefix(&mut capped, &mut prefix).map_err(|e| capped::map_io(e, Some(limits)))?;
+    let n = read_prefix(&mut capped, &mut prefix).map_err(capped::map_io)?;
     let sniffed = sniff(&prefix[..n])?;
     let info = InputInfo {
         compression,

@@ -92,12 +92,7 @@ impl<'a> Source<'a> {
     }
 
     /// Turns a quick-xml error into ours, with its position.
-    pub(crate) fn convert_error(
-        &mut self,
-        err: XmlError,
-        limits: &Limits,
-        path: Option<String>,
-    ) -> Error {
+    pub(crate) fn convert_error(&mut self, err: XmlError, path: Option<String>) -> Error {
         let offset = match self {
             Source::Slice { reader, .. } => reader.error_position(),
             Source::Stream { reader, .. } => reader.error_position(),
@@ -106,7 +101,7 @@ impl<'a> Source<'a> {
             XmlError::Io(io) => {
                 let io = std::sync::Arc::try_unwrap(io)
                     .unwrap_or_else(|arc| std::io::Error::new(arc.kind(), arc.to_string()));
-                let e = map_io(io, Some(limits));
+                let e = map_io(io);
                 let pos = self.position(self.offset());
                 return e.relocate(pos, path);
             }

@@ -220,10 +220,10 @@ impl Snapshot {
             .map(|a| (a.name.to_string(), a.value.to_string()))
             .collect();
         let mut b = Builder::new(format, &root, detail == Detail::Records);
-        if format == Format::Ndi {
-            if let Some(id) = header.attr("AgentID").filter(|v| !v.trim().is_empty()) {
-                b.identity.agent_id = Some(id.trim().to_string());
-            }
+        if format == Format::Ndi
+            && let Some(id) = header.attr("AgentID").filter(|v| !v.trim().is_empty())
+        {
+            b.identity.agent_id = Some(id.trim().to_string());
         }
         let mut record = Record::default();
         while reader.read_record(&mut record)? {

@@ -20,8 +20,6 @@ pub use document::{DocumentOutcome, Status};
 pub use rows::{RowMaker, RowOptions, Tables};
 pub use sink::{BatchSink, CollectSink, SinkFactory};
 
-use crate::tables::Table;
-
 /// One document to load.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -145,7 +143,7 @@ pub struct LoadSummary {
     pub warning: u64,
     /// Inputs rejected.
     pub rejected: u64,
-    /// Rows written per table, in [`Table::ALL`] order.
+    /// Rows written per table, in [`Table::ALL`](crate::tables::Table::ALL) order.
     pub rows: [u64; 12],
     /// Bytes on disk of all inputs.
     pub bytes_on_disk: u64,
@@ -205,11 +203,6 @@ pub fn load<F: SinkFactory>(
         summary.add(&r?);
     }
     Ok(summary)
-}
-
-/// Rows emitted for `table` by a summary.
-pub fn rows_of(summary: &LoadSummary, table: Table) -> u64 {
-    summary.rows[table.index()]
 }
 
 /// Bumps a progress counter.
