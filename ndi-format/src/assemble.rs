@@ -3,6 +3,7 @@
 //! limits and the well-formedness rules quick-xml leaves to its caller.
 
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -12,6 +13,7 @@ use crate::error::{ErrorKind, WarningKind};
 use crate::format::Format;
 use crate::limits::{Limit, Limits};
 use crate::record::{Attribute, Header, Record, RecordKind};
+use crate::xml::attributes::Attributes;
 use crate::xml::chars::{first_illegal_char, is_name, is_xml_char, needs_value_check};
 
 /// How values get from an event into a record whose lifetime is `'x`.
@@ -93,13 +95,15 @@ struct Frame {
 }
 
 impl Frame {
-    fn child_index(&mut self, name: &str) -> u32 {
+    /// The 1-based index of a child named `name` among its siblings of that name, and whether
+    /// it is the first of its name (a name not seen, so not yet validated, in this parent).
+    fn child_index(&mut self, name: &str) -> (u32, bool) {
         if let Some((_, n)) = self.children[..self.used]
             .iter_mut()
             .find(|(c, _)| c == name)
         {
             *n += 1;
-            return *n;
+            return (*n, false);
         }
         if self.used < self.children.len() {
             let slot = &mut self.children[self.used];
@@ -110,7 +114,7 @@ impl Frame {
             self.children.push((name.to_string(), 1));
         }
         self.used += 1;
-        1
+        (1, true)
     }
 }
 
@@ -142,6 +146,8 @@ pub(crate) struct Assembler<'x> {
     /// may still make it part of mixed content).
     layout: Cow<'x, str>,
     layout_offset: Option<u64>,
+    /// The attribute names of the tag being read, for the duplicate check.
+    keys: AttributeKeys,
     pub(crate) issues: Vec<Issue>,
 }
 
@@ -155,10 +161,6 @@ pub(crate) enum Step {
     End,
     /// An error (in `issues`).
     Failed,
-}
-
-fn rel(inner: &str, outer: &str) -> Option<usize> {
-    rel_bytes(inner.as_bytes(), outer.as_bytes())
 }
 
 /// Where `inner` starts within `outer`, if it lies inside it.
@@ -184,6 +186,7 @@ impl<'x> Assembler<'x> {
             ready: false,
             layout: Cow::Borrowed(""),
             layout_offset: None,
+            keys: AttributeKeys::default(),
             issues: Vec::new(),
         }
     }
@@ -396,7 +399,8 @@ impl<'x> Assembler<'x> {
         rec: &mut Record<'x>,
     ) -> Step {
         let name = e.name().0;
-        if !is_name(name) {
+        // In the body, a name is validated the first time its parent sees it (below).
+        if self.phase != Phase::Body && !is_name(name) {
             return self.error(offset, ErrorKind::InvalidName(name.to_string()));
         }
         match self.phase {
@@ -431,8 +435,11 @@ impl<'x> Assembler<'x> {
         // The pending element now has a child, or pending text is complete.
         let emitted = self.flush_open(rec);
         let parent = &mut self.frames[self.depth - 1];
-        let index = parent.child_index(name);
+        let (index, first_of_name) = parent.child_index(name);
         let parent_kind = parent.kind;
+        if first_of_name && !is_name(name) {
+            return self.error(offset, ErrorKind::InvalidName(name.to_string()));
+        }
         let kind = classify(self.format, parent_kind, name);
         let depth = self.depth as u32;
         // Fill the target: the caller's record when nothing was emitted and the element is
@@ -522,13 +529,12 @@ impl<'x> Assembler<'x> {
     ) -> Result<(), Step> {
         let raw: &str = e;
         let mut n = 0usize;
-        let mut attrs = e.attributes();
-        attrs.with_checks(true);
-        for attr in attrs {
+        self.keys.clear();
+        for attr in Attributes::new(raw, e.name().0.len()) {
             let attr = match attr {
                 Ok(a) => a,
                 Err(err) => {
-                    let (at, message) = attr_error(&err);
+                    let (at, message) = err.describe();
                     return Err(self.error(offset + 1 + at as u64, ErrorKind::Syntax(message)));
                 }
             };
@@ -542,21 +548,28 @@ impl<'x> Assembler<'x> {
                     },
                 ));
             }
-            let key = attr.key.0;
-            if !is_name(key) {
+            let (key, at) = (attr.key, attr.key_at);
+            let word = prefix_word(raw.as_bytes(), at, key.len());
+            if !self.keys.is_valid_name(key, word) {
                 return Err(self.error(offset, ErrorKind::InvalidName(key.to_string())));
             }
             // XML requires whitespace before each attribute; quick-xml does not check it
             // (`<a x="1"y="2">`; found by the differential check against libxml2).
-            if let Some(at) = rel(key, raw)
-                && !(at > 0 && raw.as_bytes()[at - 1].is_ascii_whitespace())
-            {
+            if !(at > 0 && raw.as_bytes()[at - 1].is_ascii_whitespace()) {
                 return Err(self.error(
                     offset + 1 + at as u64,
                     ErrorKind::Syntax(format!("whitespace required before attribute {key:?}")),
                 ));
             }
-            let value_offset = offset + 1 + rel(&attr.value, raw).unwrap_or(0) as u64;
+            if let Some(first) = self.keys.insert(raw, at, key.len(), word) {
+                return Err(self.error(
+                    offset + 1 + at as u64,
+                    ErrorKind::Syntax(format!(
+                        "duplicate attribute (first at byte {first} of the tag)"
+                    )),
+                ));
+            }
+            let value_offset = offset + 1 + attr.value_at as u64;
             if attr.value.len() as u64 > self.limits.max_value_bytes {
                 return Err(self.error(
                     value_offset,
@@ -576,9 +589,13 @@ impl<'x> Assembler<'x> {
             // A value with no reference, no whitespace to normalise and nothing forbidden is
             // already its normalised form: skip the second pass over it.
             let value = if !suspicious {
-                attr.value
+                Cow::Borrowed(attr.value)
             } else {
-                match attr.normalized_value(XmlVersion::Implicit1_0) {
+                let quoted = quick_xml::events::attributes::Attribute {
+                    key: quick_xml::name::QName(key),
+                    value: Cow::Borrowed(attr.value),
+                };
+                match quoted.normalized_value(XmlVersion::Implicit1_0) {
                     Ok(v) => v,
                     Err(err) => {
                         let kind = match err {
@@ -728,18 +745,110 @@ impl<'x> Assembler<'x> {
     }
 }
 
-/// Where in the tag an attribute error is, and what it is.
-fn attr_error(err: &quick_xml::events::attributes::AttrError) -> (usize, String) {
-    use quick_xml::events::attributes::AttrError as E;
-    match *err {
-        E::ExpectedEq(at) => (at, "expected '=' after attribute name".into()),
-        E::ExpectedValue(at) => (at, "expected an attribute value".into()),
-        E::UnquotedValue(at) => (at, "attribute value must be quoted".into()),
-        E::ExpectedQuote(at, q) => (at, format!("attribute value not closed by {:?}", q as char)),
-        E::Duplicated(at, prev) => (
-            at,
-            format!("duplicate attribute (first at byte {prev} of the tag)"),
-        ),
+/// The attribute names of one tag, as spans of the tag's text, for the duplicate check.
+/// Linear for the few attributes real tags have; past [`AttributeKeys::LINEAR`] a set of
+/// hashes keeps a hostile tag with a thousand attributes from costing a million comparisons.
+/// Both are reused from tag to tag, so reading allocates nothing here once warm.
+///
+/// It also remembers short names already found valid, so the handful of attribute names a
+/// document repeats thousands of times are checked against the XML name rules once.
+#[derive(Default)]
+struct AttributeKeys {
+    /// Start, length and [`prefix_word`] of each name so far.
+    spans: Vec<(usize, usize, u64)>,
+    hashes: std::collections::HashSet<u64>,
+    /// Seeded per process, so crafted names cannot aim at collisions.
+    hasher: std::hash::RandomState,
+    /// Valid names of one to eight bytes, as (word, length), direct-mapped by word.
+    valid: ValidNames,
+}
+
+/// A direct-mapped cache of valid short names; an empty slot has length 0, which no looked-up
+/// name has.
+struct ValidNames([(u64, usize); 64]);
+
+impl Default for ValidNames {
+    fn default() -> Self {
+        ValidNames([(0, 0); 64])
+    }
+}
+
+impl AttributeKeys {
+    const LINEAR: usize = 16;
+
+    /// Whether `name` (with its [`prefix_word`] `word`) is an XML name.
+    #[inline]
+    fn is_valid_name(&mut self, name: &str, word: u64) -> bool {
+        let len = name.len();
+        if !(1..=8).contains(&len) {
+            return is_name(name);
+        }
+        // Fibonacci hashing of the word picks the slot.
+        let slot = (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        if self.valid.0[slot] == (word, len) {
+            return true;
+        }
+        let ok = is_name(name);
+        if ok {
+            self.valid.0[slot] = (word, len);
+        }
+        ok
+    }
+
+    fn clear(&mut self) {
+        self.spans.clear();
+        self.hashes.clear();
+    }
+
+    /// Records the name at `raw[at..at + len]` (with its [`prefix_word`] `word`); returns
+    /// where the same name was first seen if this is a duplicate.
+    fn insert(&mut self, raw: &str, at: usize, len: usize, word: u64) -> Option<usize> {
+        let bytes = raw.as_bytes();
+        let key = &bytes[at..at + len];
+        // Names of up to eight bytes are equal when length and word are; longer ones when
+        // their bytes are too.
+        let same = |&&(s, l, w): &&(usize, usize, u64)| {
+            l == len && w == word && (len <= 8 || bytes[s..s + l] == *key)
+        };
+        if self.spans.len() < Self::LINEAR {
+            if let Some(&(first, _, _)) = self.spans.iter().find(same) {
+                return Some(first);
+            }
+        } else {
+            if self.hashes.is_empty() {
+                for &(s, l, _) in &self.spans {
+                    self.hashes.insert(self.hasher.hash_one(&bytes[s..s + l]));
+                }
+            }
+            // Compare only when the hash was seen before (a duplicate or a rare collision).
+            if !self.hashes.insert(self.hasher.hash_one(key))
+                && let Some(&(first, _, _)) = self.spans.iter().find(same)
+            {
+                return Some(first);
+            }
+        }
+        self.spans.push((at, len, word));
+        None
+    }
+}
+
+/// The first (up to) eight bytes of `bytes[at..at + len]` as a word, zero past the name.
+#[inline]
+fn prefix_word(bytes: &[u8], at: usize, len: usize) -> u64 {
+    if let Some(chunk) = bytes.get(at..at + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(w);
+        if len >= 8 {
+            word
+        } else {
+            word & ((1u64 << (8 * len)) - 1)
+        }
+    } else {
+        bytes[at..at + len.min(8)]
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| acc << 8 | u64::from(b))
     }
 }
 
@@ -912,5 +1021,58 @@ mod tests {
             Some("pe")
         );
         assert_eq!(entity_declaration(r#"Inventory PUBLIC "a" "b""#), None);
+    }
+
+    #[test]
+    fn cached_names_are_told_apart_by_length_and_bytes() {
+        let mut keys = AttributeKeys::default();
+        let raw = "ab ab\0 a\0 1a :x:";
+        let check = |keys: &mut AttributeKeys, at: usize, len: usize| {
+            let name = &raw[at..at + len];
+            keys.is_valid_name(name, prefix_word(raw.as_bytes(), at, len))
+        };
+        // Twice each: the second answer comes from the cache when the first was "valid".
+        for _ in 0..2 {
+            assert!(check(&mut keys, 0, 2), "ab");
+            assert!(!check(&mut keys, 3, 3), "ab\\0");
+            assert!(!check(&mut keys, 7, 2), "a\\0");
+            assert!(!check(&mut keys, 10, 2), "1a");
+            assert!(check(&mut keys, 13, 3), ":x:");
+        }
+    }
+
+    #[test]
+    fn duplicate_attribute_names_are_found_below_and_above_the_linear_limit() {
+        fn insert(keys: &mut AttributeKeys, raw: &str, at: usize, len: usize) -> Option<usize> {
+            keys.insert(raw, at, len, prefix_word(raw.as_bytes(), at, len))
+        }
+        for (count, stem) in [1, 2, 15, 16, 17, 40]
+            .into_iter()
+            .flat_map(|c| [(c, "a"), (c, "LongName")])
+        {
+            let names: Vec<String> = (0..count).map(|i| format!("{stem}{i}")).collect();
+            let mut raw = String::from("e");
+            let mut spans = Vec::new();
+            for n in &names {
+                raw.push(' ');
+                spans.push(raw.len());
+                raw.push_str(n);
+            }
+            let mut keys = AttributeKeys::default();
+            for (n, &at) in names.iter().zip(&spans) {
+                assert_eq!(insert(&mut keys, &raw, at, n.len()), None, "{n} of {count}");
+            }
+            // Each name again (as if repeated later in the tag) is a duplicate of its first.
+            for (n, &first) in names.iter().zip(&spans) {
+                let mut again = AttributeKeys::default();
+                for (m, &at) in names.iter().zip(&spans) {
+                    insert(&mut again, &raw, at, m.len());
+                }
+                let found = insert(&mut again, &raw, first, n.len());
+                assert_eq!(found, Some(first), "{n} of {count}");
+            }
+            keys.clear();
+            assert_eq!(insert(&mut keys, &raw, spans[0], names[0].len()), None);
+        }
     }
 }

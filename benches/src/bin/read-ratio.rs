@@ -2,7 +2,8 @@
 //! inventory, alternating the two in rounds so that a noisy machine affects both alike.
 //! Prints the median throughput of each and their ratio.
 //!
-//! `cargo run --release -p ndi-benches --bin read-ratio [ROUNDS]`
+//! `cargo run --release -p ndi-benches --bin read-ratio [ROUNDS] [typed|bare]` (with a second
+//! argument, runs only that reader, for a profiler)
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -34,6 +35,25 @@ fn main() {
         .unwrap_or_default();
     let mb = xml.len() as f64 / 1e6;
     let builder = ReaderBuilder::new();
+    // `read-ratio N typed` (or `bare`) runs only that reader N x 20 times: for a profiler.
+    match std::env::args().nth(2).as_deref() {
+        Some("typed") => {
+            for _ in 0..rounds * 20 {
+                let mut r = builder
+                    .from_slice(black_box(&xml))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                black_box(typed_read(&mut r));
+            }
+            return;
+        }
+        Some("bare") => {
+            for _ in 0..rounds * 20 {
+                black_box(bare_quick_xml(black_box(&xml)));
+            }
+            return;
+        }
+        _ => {}
+    }
     let mut raw = Vec::new();
     let mut buffer = InputBuffer::new();
     let (mut bare, mut typed, mut bare_gz, mut typed_gz) = (vec![], vec![], vec![], vec![]);

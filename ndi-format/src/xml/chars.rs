@@ -25,21 +25,51 @@ fn word_needs_check(v: u64) -> bool {
 /// line feed and carriage return included, which attribute-value normalisation changes), `<`,
 /// `&` (a reference to resolve), or the lead byte `0xEF` of U+FFFE/U+FFFF. A value without any
 /// of these is its own normalised form.
-/// Eight bytes at a time (SWAR); almost every value answers `false`.
-#[inline]
+/// Eight bytes at a time (SWAR); almost every value answers `false`. The tail is read as
+/// overlapping words, never copied into a stack buffer: a byte-wise copy followed by a word
+/// load stalls store forwarding, which cost more than the check itself.
+#[inline(always)]
 pub(crate) fn needs_value_check(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if word_needs_check(u64::from_le_bytes(word)) {
-            return true;
+    let len = bytes.len();
+    if len >= 8 {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            if word_needs_check(load_u64(chunk)) {
+                return true;
+            }
         }
+        // The last eight bytes, overlapping bytes already checked (harmless for "any byte").
+        return !chunks.remainder().is_empty() && word_needs_check(load_u64(&bytes[len - 8..]));
     }
-    let rest = chunks.remainder();
-    let mut word = [b'A'; 8];
-    word[..rest.len()].copy_from_slice(rest);
-    word_needs_check(u64::from_le_bytes(word))
+    let word = if len >= 4 {
+        u64::from(load_u32(bytes)) | u64::from(load_u32(&bytes[len - 4..])) << 32
+    } else if len > 0 {
+        // First, middle and last byte cover every byte of a value of one to three bytes; the
+        // other five are a harmless filler.
+        u64::from(bytes[0])
+            | u64::from(bytes[len / 2]) << 8
+            | u64::from(bytes[len - 1]) << 16
+            | (LO * u64::from(b'A')) << 24
+    } else {
+        return false;
+    };
+    word_needs_check(word)
+}
+
+/// The first eight bytes of `b` (at least eight) as a little-endian word.
+#[inline(always)]
+fn load_u64(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
+}
+
+/// The first four bytes of `b` (at least four) as a little-endian word.
+#[inline(always)]
+fn load_u32(b: &[u8]) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&b[..4]);
+    u32::from_le_bytes(w)
 }
 
 /// The first character XML 1.0 forbids in `s`, with its byte index.
@@ -79,36 +109,50 @@ fn is_name_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
-/// ASCII bytes allowed in names: 1 = anywhere, 2 = not first.
-const ASCII_NAME: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// Name classes of a byte, as bits: none = allowed anywhere (ASCII letters, `_`, `:`),
+/// [`NOT_FIRST`] = allowed after the first character (digits, `-`, `.`), [`NEVER`] = an ASCII
+/// byte no name may hold, [`NON_ASCII`] = part of a multi-byte character (decided by `char`).
+const NAME_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut c = 0;
-    while c < 128 {
+    while c < 256 {
         let b = c as u8;
-        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b == b':' {
-            1
-        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
-            2
-        } else {
+        t[c] = if !b.is_ascii() {
+            NON_ASCII
+        } else if b.is_ascii_alphabetic() || b == b'_' || b == b':' {
             0
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            NOT_FIRST
+        } else {
+            NEVER
         };
         c += 1;
     }
     t
 };
+const NOT_FIRST: u8 = 1;
+const NEVER: u8 = 2;
+const NON_ASCII: u8 = 4;
 
 /// Whether `s` is an XML 1.0 `Name` (namespaces off: colons allowed anywhere).
+///
+/// One branch-free pass over the bytes decides ASCII names (all names in these formats);
+/// a name with other characters is decided character by character.
 #[inline]
 pub(crate) fn is_name(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes.is_ascii() {
-        return match bytes.split_first() {
-            Some((&first, rest)) => {
-                ASCII_NAME[usize::from(first)] == 1
-                    && rest.iter().all(|&b| ASCII_NAME[usize::from(b)] != 0)
-            }
-            None => false,
-        };
+    let Some((&first, rest)) = bytes.split_first() else {
+        return false;
+    };
+    let head = NAME_CLASS[usize::from(first)];
+    let tail = rest
+        .iter()
+        .fold(0u8, |acc, &b| acc | NAME_CLASS[usize::from(b)]);
+    if (head | tail) & NON_ASCII == 0 {
+        return head == 0 && tail & NEVER == 0;
+    }
+    if tail & NEVER != 0 || head & (NEVER | NOT_FIRST) != 0 {
+        return false;
     }
     let mut chars = s.chars();
     match chars.next() {
@@ -145,6 +189,29 @@ mod tests {
                     let mut v = clean.clone();
                     v[at] = fine;
                     assert!(!needs_value_check(&v), "len {len} at {at} byte {fine:#x}");
+                }
+            }
+        }
+    }
+
+    /// The character-by-character definition the fast path must agree with.
+    fn is_name_reference(s: &str) -> bool {
+        let mut chars = s.chars();
+        matches!(chars.next(), Some(c) if is_name_start(c)) && chars.all(is_name_char)
+    }
+
+    #[test]
+    fn fast_names_agree_with_the_definition() {
+        let alphabet = [
+            "a", "Z", "_", ":", "0", "-", ".", " ", "<", "\u{7f}", "é", "\u{B7}", "\u{300}",
+            "\u{D7}", "😀",
+        ];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for s in [a.to_string(), format!("{a}{b}"), format!("{a}{b}{c}")] {
+                        assert_eq!(is_name(&s), is_name_reference(&s), "{s:?}");
+                    }
                 }
             }
         }
