@@ -11,8 +11,8 @@ mod rows;
 mod sink;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -40,6 +40,14 @@ impl Input {
         match self {
             Input::Path(p) => p.display().to_string(),
             Input::Memory { name, .. } => name.clone(),
+        }
+    }
+
+    /// Its size as given (0 when a file cannot be looked at now; loading it will say why).
+    fn size_hint(&self) -> u64 {
+        match self {
+            Input::Path(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Input::Memory { bytes, .. } => bytes.len() as u64,
         }
     }
 }
@@ -176,6 +184,11 @@ pub fn chunk_size(inputs: usize) -> usize {
 }
 
 /// Loads `inputs` in parallel, handing batches to sinks made by `factory` (one per chunk).
+///
+/// Workers take chunks from a shared queue, largest first (by size as given), so that the
+/// last chunks to finish are small ones and no thread waits long at the end for another
+/// to finish a big one. Which inputs form a chunk, and so what every part holds, does not
+/// depend on that order.
 pub fn load<F: SinkFactory>(
     inputs: &[Input],
     options: &LoadOptions,
@@ -187,22 +200,39 @@ pub fn load<F: SinkFactory>(
         pool = pool.num_threads(n.max(1));
     }
     let pool = pool.build()?;
-    let size = chunk_size(inputs.len());
-    let chunks: Vec<(usize, &[Input])> = inputs.chunks(size).enumerate().collect();
-    let results: Vec<Result<LoadSummary, LoadError>> = pool.install(|| {
-        chunks
-            .par_iter()
-            .map_init(
-                || document::Worker::new(options),
-                |worker, (index, chunk)| worker.run_chunk(*index, chunk, factory, progress),
-            )
-            .collect()
+    let chunks: Vec<&[Input]> = inputs.chunks(chunk_size(inputs.len())).collect();
+    let order = pool.install(|| largest_first(&chunks));
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<LoadSummary, LoadError>>>> =
+        chunks.iter().map(|_| Mutex::new(None)).collect();
+    pool.broadcast(|_| {
+        let mut worker = document::Worker::new(options);
+        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let result = worker.run_chunk(index, chunks[index], factory, progress);
+            if let Ok(mut slot) = results[index].lock() {
+                *slot = Some(result);
+            }
+        }
     });
     let mut summary = LoadSummary::default();
-    for r in results {
-        summary.add(&r?);
+    for slot in results {
+        match slot.into_inner() {
+            Ok(Some(result)) => summary.add(&result?),
+            _ => return Err(LoadError::Sink("a worker stopped before its chunk ended".into())),
+        }
     }
     Ok(summary)
+}
+
+/// Chunk indices by total size as given, largest first (ties in input order).
+fn largest_first(chunks: &[&[Input]]) -> Vec<usize> {
+    let sizes: Vec<u64> = chunks
+        .par_iter()
+        .map(|chunk| chunk.iter().map(Input::size_hint).sum())
+        .collect();
+    let mut order: Vec<usize> = (0..chunks.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    order
 }
 
 /// Bumps a progress counter.
