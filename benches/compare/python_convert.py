@@ -280,7 +280,7 @@ class Writer:
         if w is None:
             os.makedirs(os.path.join(self.out, table), exist_ok=True)
             tmp = os.path.join(self.out, table, f".part-{self.part:05}.parquet.tmp")
-            w = pq.ParquetWriter(tmp, schema, compression="zstd", compression_level=3)
+            w = pq.ParquetWriter(tmp, schema, compression="zstd", compression_level=1)
             self.writers[table] = w
         w.write_table(batch)
         self.counts[table] += len(rows)

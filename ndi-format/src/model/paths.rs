@@ -1,7 +1,5 @@
 //! Element paths of records as they stream by.
 
-use std::fmt::Write;
-
 use crate::record::{Record, RecordKind};
 
 /// Builds the element path of each record (`/Inventory/Hardware[1]/Class[2]`, and
@@ -35,7 +33,12 @@ impl ElementPaths {
         if record.kind == RecordKind::Text {
             self.path.push_str("/text()");
         } else {
-            let _ = write!(self.path, "/{}[{}]", record.name, record.index);
+            // Once per record: plain pushes, not the formatting machinery.
+            self.path.push('/');
+            self.path.push_str(&record.name);
+            self.path.push('[');
+            self.path.push_str(itoa::Buffer::new().format(record.index));
+            self.path.push(']');
         }
         self.ends.push(self.path.len());
         &self.path

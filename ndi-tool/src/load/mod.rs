@@ -218,7 +218,11 @@ pub fn load<F: SinkFactory>(
     for slot in results {
         match slot.into_inner() {
             Ok(Some(result)) => summary.add(&result?),
-            _ => return Err(LoadError::Sink("a worker stopped before its chunk ended".into())),
+            _ => {
+                return Err(LoadError::Sink(
+                    "a worker stopped before its chunk ended".into(),
+                ));
+            }
         }
     }
     Ok(summary)
