@@ -89,6 +89,32 @@ fn fuzz_utf16_odd_trailing_byte_is_an_encoding_error() {
     assert_eq!(assert_accepted(&ok).len(), 1);
 }
 
+/// Found by the `gzip_encoding` target (a harness mistake, not a reader bug): bytes that are
+/// valid UTF-8 but start with `<?` in UTF-16 without a BOM (`3C 00 3F 00`) are read as
+/// UTF-16 LE, as XML 1.0 appendix F says, every way; the harness had compared them with the
+/// same characters re-encoded as UTF-16 with a BOM, which is another document.
+#[test]
+fn fuzz_utf16_signature_without_bom_is_sniffed_even_when_the_bytes_are_valid_utf8() {
+    let bytes = b"<\0?\0>\0 \t\0x\0m\0\0\0\0";
+    assert!(std::str::from_utf8(bytes).is_ok());
+    // As UTF-16 LE this is `<?>` followed by text and no `?>`: an unclosed processing
+    // instruction, the same verdict in memory, buffered and streamed.
+    assert_refused(bytes, "xml-syntax");
+    let error = ReaderBuilder::new()
+        .from_slice(bytes)
+        .and_then(|mut r| r.records().try_for_each(|r| r.map(|_| ())))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("processing instruction not closed"), "{error}");
+    // The same with a BOM-less UTF-16 LE document that is well-formed reads fine.
+    let le: Vec<u8> = "<?xml version=\"1.0\"?><Inventory><a/></Inventory>"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert_eq!(assert_accepted(&le).len(), 1);
+}
+
 /// Found by the `ndi` target: a broken XML declaration (`encoding="UTF-8>?` ...) made the
 /// in-memory reader take the encoding label up to a `?>` far into the document (and refuse it
 /// as `unsupported-encoding`) while a stream, which sniffs only its first bytes, found no
