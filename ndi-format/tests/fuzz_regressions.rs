@@ -106,7 +106,10 @@ fn fuzz_utf16_signature_without_bom_is_sniffed_even_when_the_bytes_are_valid_utf
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(error.contains("processing instruction not closed"), "{error}");
+    assert!(
+        error.contains("processing instruction not closed"),
+        "{error}"
+    );
     // The same with a BOM-less UTF-16 LE document that is well-formed reads fine.
     let le: Vec<u8> = "<?xml version=\"1.0\"?><Inventory><a/></Inventory>"
         .encode_utf16()
