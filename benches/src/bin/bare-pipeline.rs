@@ -112,10 +112,17 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // One file per job, so that an idle thread can always take the next file (with rayon's
+    // default splitting a thread could be left alone with a long run of files at the end),
+    // and buffers kept per thread, not per job.
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::new(Buffers::default());
+    }
     let totals = pool.install(|| {
         files
             .par_iter()
-            .map_init(Buffers::default, |b, path| one(path, b))
+            .with_max_len(1)
+            .map(|path| BUFFERS.with(|b| one(path, &mut b.borrow_mut())))
             .reduce(Totals::default, Totals::add)
     });
     let secs = started.elapsed().as_secs_f64().max(1e-6);
