@@ -756,6 +756,8 @@ impl<'x> Assembler<'x> {
 struct AttributeKeys {
     /// Start, length and [`prefix_word`] of each name so far.
     spans: Vec<(usize, usize, u64)>,
+    /// One bit per name so far (a hash of it), while the names are few.
+    seen: u64,
     hashes: std::collections::HashSet<u64>,
     /// Seeded per process, so crafted names cannot aim at collisions.
     hasher: std::hash::RandomState,
@@ -798,6 +800,7 @@ impl AttributeKeys {
     fn clear(&mut self) {
         self.spans.clear();
         self.hashes.clear();
+        self.seen = 0;
     }
 
     /// Records the name at `raw[at..at + len]` (with its [`prefix_word`] `word`); returns
@@ -811,9 +814,17 @@ impl AttributeKeys {
             l == len && w == word && (len <= 8 || bytes[s..s + l] == *key)
         };
         if self.spans.len() < Self::LINEAR {
-            if let Some(&(first, _, _)) = self.spans.iter().find(same) {
+            // A 64-bit filter of the names so far: a name whose bit is not yet set is new, and
+            // most are, so most names are never compared at all.
+            let last = u64::from(key.last().copied().unwrap_or(0));
+            let mixed = word ^ ((len as u64) << 56) ^ (last << 48);
+            let bit = 1u64 << (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+            if self.seen & bit != 0
+                && let Some(&(first, _, _)) = self.spans.iter().find(same)
+            {
                 return Some(first);
             }
+            self.seen |= bit;
         } else {
             if self.hashes.is_empty() {
                 for &(s, l, _) in &self.spans {
