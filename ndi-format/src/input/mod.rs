@@ -67,6 +67,19 @@ impl InputBuffer {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// Gives back memory beyond `bytes` per buffer, kept from an earlier, larger document
+    /// (a loader calls this after an outlier so that it does not hold the largest document's
+    /// size for the rest of a run).
+    /// Empties the buffers first (a reader borrows them, so none is reading from them now).
+    pub fn shrink_to(&mut self, bytes: usize) {
+        for buffer in [&mut self.raw, &mut self.text] {
+            if buffer.capacity() > bytes {
+                buffer.clear();
+                buffer.shrink_to(bytes);
+            }
+        }
+    }
 }
 
 /// The XML text of a document, ready to tokenise, and what was done to get it.
@@ -351,3 +364,32 @@ impl std::fmt::Display for GzipFailure {
 }
 
 impl std::error::Error for GzipFailure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shrink_to_gives_back_what_an_outlier_left() {
+        let mut buffer = InputBuffer::new();
+        let big = format!("<Inventory>{}</Inventory>", "<a/>".repeat(1 << 18));
+        let gz = crate::Document::from_slice(big.as_bytes())
+            .and_then(|d| d.to_bytes(crate::Compression::Gzip))
+            .unwrap();
+        let mut reader = crate::ReaderBuilder::new()
+            .from_slice_buffered(&gz, &mut buffer)
+            .unwrap();
+        let mut record = crate::Record::default();
+        while reader.read_record(&mut record).unwrap() {}
+        drop(reader);
+        // The inflated text went to one of the two buffers.
+        assert!(buffer.raw.capacity().max(buffer.text.capacity()) >= big.len());
+        buffer.shrink_to(4096);
+        assert!(buffer.text.capacity() < big.len() && buffer.raw.capacity() < big.len());
+        // Still usable afterwards.
+        let small = crate::ReaderBuilder::new()
+            .from_slice_buffered(&gz, &mut buffer)
+            .unwrap();
+        assert_eq!(small.header().root, "Inventory");
+    }
+}
