@@ -2,7 +2,6 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 
 use ndi_format::{Compression, Error, Format, InputBuffer, ReaderBuilder};
 
@@ -70,20 +69,6 @@ pub fn document_id(bytes: &[u8]) -> String {
 /// back after it (most inventories are far smaller: a median of about 80 kB gzipped).
 const KEEP_BUFFER_BYTES: usize = 8 << 20;
 
-/// XML size from which a document counts as big: loaded by one worker at a time.
-const BIG_DOCUMENT_BYTES: u64 = 8 << 20;
-
-/// The XML size of an input, as far as its bytes tell before reading it: a gzip member
-/// records its uncompressed size (modulo 2^32) in its last four bytes.
-fn xml_size_hint(bytes: &[u8]) -> u64 {
-    match bytes.last_chunk::<4>() {
-        Some(isize) if Compression::detect(bytes) == Compression::Gzip => {
-            u64::from(u32::from_le_bytes(*isize)).max(bytes.len() as u64)
-        }
-        _ => bytes.len() as u64,
-    }
-}
-
 /// Per-thread state, reused across chunks.
 pub(crate) struct Worker {
     options: LoadOptions,
@@ -104,21 +89,17 @@ impl Worker {
         }
     }
 
-    /// Loads the inputs of chunk `index` into the chunk's sink. `big` is held by whichever
-    /// worker is loading a big document (see [`BIG_DOCUMENT_BYTES`]), until that document's
-    /// rows are flushed.
     pub(crate) fn run_chunk<F: SinkFactory>(
         &mut self,
         index: usize,
         inputs: &[Input],
         factory: &F,
         progress: &Progress,
-        big: &Mutex<()>,
     ) -> Result<LoadSummary, LoadError> {
         let mut sink = factory.open(index)?;
         let mut summary = LoadSummary::default();
         for input in inputs {
-            let (outcome, _big_turn) = self.load_document(input, &mut sink, &mut summary, big)?;
+            let outcome = self.load_document(input, &mut sink, &mut summary)?;
             match outcome.status {
                 Status::Ok => summary.ok += 1,
                 Status::Warning => summary.warning += 1,
@@ -165,16 +146,13 @@ impl Worker {
         Ok(())
     }
 
-    /// Loads one input: rows on success; on failure, the rows it added are taken back. When
-    /// the input is big, also returns the turn taken on `big`, for the caller to hold until
-    /// the rows are flushed.
-    fn load_document<'g, S: BatchSink>(
+    /// Loads one input: rows on success; on failure, the rows it added are taken back.
+    fn load_document<S: BatchSink>(
         &mut self,
         input: &Input,
         sink: &mut S,
         summary: &mut LoadSummary,
-        big: &'g Mutex<()>,
-    ) -> Result<(DocumentOutcome, Option<MutexGuard<'g, ()>>), LoadError> {
+    ) -> Result<DocumentOutcome, LoadError> {
         let mut outcome = DocumentOutcome {
             document_id: String::new(),
             source_path: input.name(),
@@ -195,16 +173,10 @@ impl Worker {
                 Err(e) => {
                     outcome.document_id = document_id(path.display().to_string().as_bytes());
                     outcome.error = Some(Error::from(e).with_file(path));
-                    return Ok((outcome, None));
+                    return Ok(outcome);
                 }
             },
         };
-        // One big document at a time, whatever the thread count: two of them at once would
-        // set the peak memory of a run (and it would grow with the number of big files).
-        let turn = (xml_size_hint(bytes) >= BIG_DOCUMENT_BYTES).then(|| {
-            big.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        });
         outcome.document_id = document_id(bytes);
         outcome.bytes_on_disk = bytes.len() as u64;
         outcome.compressed = Compression::detect(bytes) == Compression::Gzip;
@@ -259,7 +231,7 @@ impl Worker {
             self.raw.shrink_to(KEEP_BUFFER_BYTES);
         }
         self.buffer.shrink_to(KEEP_BUFFER_BYTES);
-        Ok((outcome, turn))
+        Ok(outcome)
     }
 
     fn documents_row(&mut self, o: &DocumentOutcome) {
@@ -343,22 +315,4 @@ fn quarantine(path: &Path, dir: &Path, outcome: &DocumentOutcome) -> Result<(), 
     );
     std::fs::write(&reason_path, text).map_err(io(Path::new(&reason_path)))?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_size_is_read_from_the_gzip_trailer() {
-        let xml = format!("<Inventory>{}</Inventory>", "<a/>".repeat(10_000));
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        std::io::Write::write_all(&mut encoder, xml.as_bytes()).unwrap();
-        let gz = encoder.finish().unwrap();
-        assert!(gz.len() < xml.len() / 10);
-        assert_eq!(xml_size_hint(&gz), xml.len() as u64);
-        // Plain text is its own size; a truncated gzip never counts as smaller than it is.
-        assert_eq!(xml_size_hint(xml.as_bytes()), xml.len() as u64);
-        assert_eq!(xml_size_hint(&gz[..3]), 3);
-    }
 }

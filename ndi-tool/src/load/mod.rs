@@ -5,9 +5,8 @@
 //! input always gives the same rows in the same files. Workers buffer at most `batch_size`
 //! rows per table before handing a batch to their sink, so memory is bounded by batch size ×
 //! threads, not by the input. Batches are cut between documents (a rejected document's rows
-//! are taken back), so a big document's rows are all held at once: only one worker at a time
-//! loads a document of 8 MiB of XML or more, and a worker gives back the buffers such a
-//! document grew (it keeps 8 MiB each).
+//! are taken back), so a big document's rows are all held at once; afterwards a worker gives
+//! back the input buffers such a document grew (it keeps 8 MiB each).
 
 mod document;
 mod rows;
@@ -206,13 +205,12 @@ pub fn load<F: SinkFactory>(
     let chunks: Vec<&[Input]> = inputs.chunks(chunk_size(inputs.len())).collect();
     let order = pool.install(|| largest_first(&chunks));
     let next = AtomicUsize::new(0);
-    let big = Mutex::new(());
     let results: Vec<Mutex<Option<Result<LoadSummary, LoadError>>>> =
         chunks.iter().map(|_| Mutex::new(None)).collect();
     pool.broadcast(|_| {
         let mut worker = document::Worker::new(options);
         while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let result = worker.run_chunk(index, chunks[index], factory, progress, &big);
+            let result = worker.run_chunk(index, chunks[index], factory, progress);
             if let Ok(mut slot) = results[index].lock() {
                 *slot = Some(result);
             }
