@@ -245,3 +245,24 @@ fn largest_first(chunks: &[&[Input]]) -> Vec<usize> {
 pub(crate) fn bump(counter: &AtomicU64, by: u64) {
     counter.fetch_add(by, Ordering::Relaxed);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memory(size: usize) -> Input {
+        Input::Memory {
+            name: format!("{size}.ndi"),
+            bytes: vec![b' '; size].into(),
+        }
+    }
+
+    #[test]
+    fn chunks_are_taken_largest_first_and_ties_keep_input_order() {
+        let inputs: Vec<Input> = [5, 1, 1, 9, 2, 2, 0, 4].into_iter().map(memory).collect();
+        // Chunks of two: sizes 6, 10, 4, 4.
+        let chunks: Vec<&[Input]> = inputs.chunks(2).collect();
+        assert_eq!(largest_first(&chunks), vec![1, 0, 2, 3]);
+        assert!(largest_first(&[]).is_empty());
+    }
+}
