@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use std::io::Read;
 
 use crate::{
-    Attribute, Finding, Header, Location, Position, Reader, Record, Result, Writer, WriterOptions,
+    Attribute, Finding, Header, Location, Position, Reader, Record, Result, Severity, Writer,
+    WriterOptions,
 };
 
 /// Where an element was read: the byte offset of its start tag in the XML text and its
@@ -408,6 +409,50 @@ impl Locator {
             position: Some(self.position(offset)),
             element_path: Some(path.to_owned()),
         }
+    }
+}
+
+/// Findings of a format's own rules about one document, each placed by a [`Locator`] on the
+/// start tag of the element it is about, or on one of its attributes.
+pub struct FindingSink {
+    /// Positions in the document.
+    pub loc: Locator,
+    /// What was found, in order.
+    pub findings: Vec<Finding>,
+}
+
+impl std::fmt::Debug for FindingSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FindingSink")
+            .field("findings", &self.findings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FindingSink {
+    /// No findings yet about the document `bytes` (as given: gzipped or not).
+    pub fn new(bytes: &[u8]) -> Self {
+        FindingSink {
+            loc: Locator::new(bytes),
+            findings: Vec::new(),
+        }
+    }
+
+    /// A finding about attribute `attr` (or the element itself, when `None`) of the element
+    /// at `path` whose start tag is at `tag`.
+    pub fn push(
+        &mut self,
+        severity: Severity,
+        rule: &'static str,
+        message: String,
+        tag: u64,
+        attr: Option<&str>,
+        path: &str,
+    ) {
+        let offset = attr.map_or(tag, |a| self.loc.attribute_offset(tag, a));
+        let location = self.loc.location(offset, path);
+        self.findings
+            .push(Finding::new(severity, rule, message, location));
     }
 }
 

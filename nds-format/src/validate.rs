@@ -9,31 +9,15 @@ use crate::values::{
     CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
     parse_timestamp,
 };
-use ndi_format::tree::{Locator, child_path, read_findings};
+use ndi_format::tree::{FindingSink, Locator, child_path, read_findings};
 
-struct Sink {
-    loc: Locator,
-    findings: Vec<Finding>,
+/// The schedule rules' shorthands for errors.
+trait ScheduleFindings {
+    fn error(&mut self, rule: &'static str, message: String, tag: u64, attr: &str, path: &str);
+    fn missing(&mut self, element: &str, attr: &str, tag: u64, path: &str);
 }
 
-impl Sink {
-    /// A finding about attribute `attr` (or the element itself) of the element whose start
-    /// tag is at `tag`.
-    fn push(
-        &mut self,
-        severity: Severity,
-        rule: &'static str,
-        message: String,
-        tag: u64,
-        attr: Option<&str>,
-        path: &str,
-    ) {
-        let offset = attr.map_or(tag, |a| self.loc.attribute_offset(tag, a));
-        let location = self.loc.location(offset, path);
-        self.findings
-            .push(Finding::new(severity, rule, message, location));
-    }
-
+impl ScheduleFindings for FindingSink {
     fn error(&mut self, rule: &'static str, message: String, tag: u64, attr: &str, path: &str) {
         self.push(Severity::Error, rule, message, tag, Some(attr), path);
     }
@@ -94,16 +78,13 @@ pub fn validate_schedule(bytes: &[u8]) -> Vec<Finding> {
             return findings;
         }
     };
-    let mut sink = Sink {
-        loc: Locator::new(bytes),
-        findings: Vec::new(),
-    };
+    let mut sink = FindingSink::new(bytes);
     check_schedule(&mut sink, &schedule);
     findings.extend(sink.findings);
     findings
 }
 
-fn check_schedule(sink: &mut Sink, s: &Schedule) {
+fn check_schedule(sink: &mut FindingSink, s: &Schedule) {
     let root = sink.loc.root_offset("Schedule");
     let path = "/Schedule";
     if s.name().is_none() {
@@ -236,7 +217,7 @@ fn check_schedule(sink: &mut Sink, s: &Schedule) {
     }
 }
 
-fn check_trigger(sink: &mut Sink, t: &Trigger, path: &str) {
+fn check_trigger(sink: &mut FindingSink, t: &Trigger, path: &str) {
     let at = t.span.offset;
     let ty = match t.attr("TYPE") {
         None => {

@@ -6,39 +6,7 @@ use ndi_format::{Finding, Reader, Severity};
 
 use crate::catalog::{Catalog, is_codebase, is_md5, md5_hex, parse_version_quad};
 use crate::policy::{Policy, PolicyItem};
-use ndi_format::tree::{Locator, Node, child_path, read_findings};
-
-/// Collects findings with their positions.
-struct Sink {
-    loc: Locator,
-    findings: Vec<Finding>,
-}
-
-impl Sink {
-    fn new(bytes: &[u8]) -> Self {
-        Sink {
-            loc: Locator::new(bytes),
-            findings: Vec::new(),
-        }
-    }
-
-    /// A finding about attribute `attr` (or the element, when the attribute is missing) of
-    /// the element whose start tag is at `tag`.
-    fn push(
-        &mut self,
-        severity: Severity,
-        rule: &'static str,
-        message: String,
-        tag: u64,
-        attr: Option<&str>,
-        path: &str,
-    ) {
-        let offset = attr.map_or(tag, |a| self.loc.attribute_offset(tag, a));
-        let location = self.loc.location(offset, path);
-        self.findings
-            .push(Finding::new(severity, rule, message, location));
-    }
-}
+use ndi_format::tree::{FindingSink, Locator, Node, child_path, read_findings};
 
 /// Validates a policy (`.npl`): readable XML with a `Policy` root, then the rules
 ///
@@ -64,14 +32,14 @@ pub fn validate_policy(bytes: &[u8]) -> Vec<Finding> {
             return findings;
         }
     };
-    let mut sink = Sink::new(bytes);
+    let mut sink = FindingSink::new(bytes);
     let root_tag = sink.loc.root_offset("Policy");
     check_policy(&mut sink, &policy, root_tag, "/Policy", true);
     findings.extend(sink.findings);
     findings
 }
 
-fn check_policy(sink: &mut Sink, policy: &Policy, tag: u64, path: &str, root: bool) {
+fn check_policy(sink: &mut FindingSink, policy: &Policy, tag: u64, path: &str, root: bool) {
     if !root {
         match policy.guid() {
             None => sink.push(
@@ -208,7 +176,7 @@ pub fn validate_catalog(bytes: &[u8], target: Option<&[u8]>) -> Vec<Finding> {
             return findings;
         }
     };
-    let mut sink = Sink::new(bytes);
+    let mut sink = FindingSink::new(bytes);
     let root = sink.loc.root_offset("SOFTPKG");
     for name in ["NAME", "TYPE", "VERSION"] {
         if catalog.attr(name).is_none() {
