@@ -175,6 +175,60 @@ fn convert_to_parquet_accounts_for_every_file_and_quarantines_bad_ones() {
     }
 }
 
+#[test]
+fn convert_to_json_lines_writes_every_row_with_readable_timestamps() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("jsonl");
+    let demo = corpora().join("demo");
+    let r = run(&[
+        "convert",
+        demo.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--out",
+        out.to_str().unwrap(),
+        "--loaded-at",
+        "1700000000",
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["file_format"], "jsonl");
+    let rows = manifest["rows"].as_object().unwrap();
+    assert_eq!(rows.len(), 12, "{rows:?}");
+    for (table, expected) in rows {
+        let mut lines = Vec::new();
+        for part in walk(&out.join(table)) {
+            assert_eq!(part.extension().unwrap(), "jsonl", "{}", part.display());
+            for line in std::fs::read_to_string(&part).unwrap().lines() {
+                let row: serde_json::Value = serde_json::from_str(line).unwrap();
+                assert!(row["document_id"].is_string(), "{table}: {line}");
+                lines.push(row);
+            }
+        }
+        assert_eq!(lines.len() as u64, expected.as_u64().unwrap(), "{table}");
+        match table.as_str() {
+            // The load time is in UTC and says so; times from the files carry no zone.
+            "documents" => assert!(
+                lines
+                    .iter()
+                    .all(|r| r["loaded_at"] == "2023-11-14T22:13:20Z"),
+                "{lines:?}"
+            ),
+            "file_evidence" => {
+                let modified = lines.iter().find_map(|r| r["modified"].as_str()).unwrap();
+                assert_eq!(modified.len(), "2024-09-29T19:10:34".len(), "{modified}");
+            }
+            "installer_evidence" => {
+                assert!(lines.iter().any(|r| r["attributes"]["Language"] == "1033"));
+            }
+            _ => {}
+        }
+    }
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
