@@ -210,6 +210,30 @@ fn thread_count_and_batch_size_do_not_change_the_rows() {
 }
 
 #[test]
+fn batches_stay_bounded_even_when_one_document_has_more_rows_than_a_batch() {
+    // No batch has more rows than the batch size. A document with more rows than a batch on
+    // its own is read twice (checked to its end first, then streamed) and handed on in
+    // batches as they fill, so it is never held whole.
+    let files = corpus_files();
+    for batch_size in [1, 3, 50] {
+        let sink = run(&files, 2, batch_size);
+        let mut largest = 0;
+        for table in Table::ALL {
+            for b in sink.batches(table) {
+                assert!(
+                    b.num_rows() <= batch_size,
+                    "{}: {} rows with batch size {batch_size}",
+                    table.name(),
+                    b.num_rows()
+                );
+                largest = largest.max(b.num_rows());
+            }
+        }
+        assert!(largest >= batch_size, "{largest}");
+    }
+}
+
+#[test]
 fn no_attribute_value_is_lost() {
     let files: Vec<PathBuf> = corpus_files()
         .into_iter()

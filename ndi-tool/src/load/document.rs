@@ -3,9 +3,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use ndi_format::{Compression, Error, Format, InputBuffer, ReaderBuilder};
+use ndi_format::{Compression, Error, Format, InputBuffer, ReaderBuilder, Record};
 
-use crate::load::rows::{self, RowMaker, Tables};
+use crate::load::rows::{self, Loaded, OnFull, RowMaker, Tables};
 use crate::load::sink::{BatchSink, SinkFactory};
 use crate::load::{Input, LoadError, LoadOptions, LoadSummary, Progress, bump};
 use crate::tables::{Table, TableBuilder};
@@ -85,7 +85,7 @@ impl Worker {
             raw: Vec::new(),
             buffer: InputBuffer::new(),
             rows: RowMaker::new(options.rows),
-            tables: Tables::default(),
+            tables: Tables::new(options.batch_limit()),
         }
     }
 
@@ -133,17 +133,60 @@ impl Worker {
         summary: &mut LoadSummary,
         all: bool,
     ) -> Result<(), LoadError> {
-        let batch_size = self.options.batch_size.max(1);
-        for b in self.tables.iter_mut() {
-            let full = b.len() >= batch_size || b.buffered_bytes() >= 64 << 20;
-            if (all && !b.is_empty()) || full {
-                let table = b.table();
-                let batch = b.finish()?;
-                summary.rows[table.index()] += batch.num_rows() as u64;
-                sink.write(table, batch)?;
+        write_batches(self.tables.take_batches(all)?, sink, summary)
+    }
+
+    /// Takes back the rows added after `start` (a document's that failed, or that is read
+    /// again); the rows before it go to the sink.
+    fn take_back<S: BatchSink>(
+        &mut self,
+        start: [usize; 12],
+        sink: &mut S,
+        summary: &mut LoadSummary,
+    ) -> Result<(), LoadError> {
+        for (b, keep) in self.tables.iter_mut().zip(start) {
+            if let Some(batch) = b.rollback_to(keep)? {
+                summary.rows[b.table().index()] += batch.num_rows() as u64;
+                sink.write(b.table(), batch)?;
             }
         }
         Ok(())
+    }
+
+    /// One reading of a document into rows. With [`OnFull::Stop`], a document whose rows fill
+    /// a batch is still read to its end (without rows), so that `Stopped` means well-formed.
+    fn read_document(
+        &mut self,
+        bytes: &[u8],
+        outcome: &mut DocumentOutcome,
+        on_full: OnFull<'_>,
+    ) -> Result<Loaded, Error> {
+        let builder = ReaderBuilder::new().limits(self.options.limits);
+        let mut reader = builder.from_slice_buffered(bytes, &mut self.buffer)?;
+        outcome.format = Some(reader.format());
+        outcome.encoding = Some(reader.input_info().encoding.name());
+        let loaded = self
+            .rows
+            .load(&mut reader, &outcome.document_id, &mut self.tables, on_full)
+            .and_then(|loaded| {
+                match (&loaded, reader.format()) {
+                    (Loaded::Stopped, _) => {
+                        let mut record = Record::default();
+                        while reader.read_record(&mut record)? {}
+                    }
+                    (Loaded::Done(_), Format::Npl) => {
+                        rows::policy_rows(bytes, &outcome.document_id, &mut self.tables)?
+                    }
+                    (Loaded::Done(_), Format::Nds) => {
+                        rows::schedule_rows(bytes, &outcome.document_id, &mut self.tables)?
+                    }
+                    _ => {}
+                }
+                Ok(loaded)
+            });
+        outcome.bytes_xml = Some(reader.xml_bytes_read());
+        outcome.warnings = reader.take_warnings();
+        loaded
     }
 
     /// Loads one input: rows on success; on failure, the rows it added are taken back.
@@ -166,11 +209,14 @@ impl Worker {
             encoding: None,
             content_bytes_omitted: 0,
         };
+        // The file's bytes are taken out of the worker while it reads them.
+        let mut raw = std::mem::take(&mut self.raw);
         let bytes: &[u8] = match input {
             Input::Memory { bytes, .. } => bytes,
-            Input::Path(path) => match read_file(path, &mut self.raw) {
-                Ok(()) => &self.raw,
+            Input::Path(path) => match read_file(path, &mut raw) {
+                Ok(()) => &raw,
                 Err(e) => {
+                    self.raw = raw;
                     outcome.document_id = document_id(path.display().to_string().as_bytes());
                     outcome.error = Some(Error::from(e).with_file(path));
                     return Ok(outcome);
@@ -181,33 +227,36 @@ impl Worker {
         outcome.bytes_on_disk = bytes.len() as u64;
         outcome.compressed = Compression::detect(bytes) == Compression::Gzip;
         let start = self.tables.lens();
-        let builder = ReaderBuilder::new().limits(self.options.limits);
-        let result = builder
-            .from_slice_buffered(bytes, &mut self.buffer)
-            .and_then(|mut reader| {
-                outcome.format = Some(reader.format());
-                outcome.encoding = Some(reader.input_info().encoding.name());
-                let loaded = self
-                    .rows
-                    .load(&mut reader, &outcome.document_id, &mut self.tables)
-                    .and_then(|stats| {
-                        match reader.format() {
-                            Format::Npl => {
-                                rows::policy_rows(bytes, &outcome.document_id, &mut self.tables)?
-                            }
-                            Format::Nds => {
-                                rows::schedule_rows(bytes, &outcome.document_id, &mut self.tables)?
-                            }
-                            _ => {}
+        let result = match self.read_document(bytes, &mut outcome, OnFull::Stop) {
+            Ok(Loaded::Stopped) => {
+                // The document alone fills a batch and is well-formed to its end: take its
+                // rows back and read it again, handing batches on as they fill, so that
+                // memory stays bounded by the batch size whatever the document's size.
+                self.take_back(start, sink, summary)?;
+                let mut failed = None;
+                let mut flush = |tables: &mut Tables| match tables.take_batches(false) {
+                    Ok(batches) => match write_batches(batches, sink, summary) {
+                        Ok(()) => true,
+                        Err(e) => {
+                            failed = Some(e);
+                            false
                         }
-                        Ok(stats)
-                    });
-                outcome.bytes_xml = Some(reader.xml_bytes_read());
-                outcome.warnings = reader.take_warnings();
-                loaded
-            });
+                    },
+                    Err(e) => {
+                        failed = Some(e.into());
+                        false
+                    }
+                };
+                let again = self.read_document(bytes, &mut outcome, OnFull::Flush(&mut flush));
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                again
+            }
+            other => other,
+        };
         match result {
-            Ok(stats) => {
+            Ok(Loaded::Done(stats)) => {
                 outcome.content_bytes_omitted = stats.content_bytes_omitted;
                 outcome.status = if outcome.warnings.is_empty() {
                     Status::Ok
@@ -215,21 +264,23 @@ impl Worker {
                     Status::Warning
                 };
             }
+            Ok(Loaded::Stopped) => {
+                return Err(LoadError::Sink(format!(
+                    "{}: the second reading stopped early",
+                    outcome.source_path
+                )));
+            }
             Err(e) => {
                 outcome.error = Some(e);
-                for (b, keep) in self.tables.iter_mut().zip(start) {
-                    if let Some(batch) = b.rollback_to(keep)? {
-                        summary.rows[b.table().index()] += batch.num_rows() as u64;
-                        sink.write(b.table(), batch)?;
-                    }
-                }
+                self.take_back(start, sink, summary)?;
             }
         }
         // Do not hold the largest document's size for the rest of the run.
-        if self.raw.capacity() > KEEP_BUFFER_BYTES {
-            self.raw.clear();
-            self.raw.shrink_to(KEEP_BUFFER_BYTES);
+        if raw.capacity() > KEEP_BUFFER_BYTES {
+            raw.clear();
+            raw.shrink_to(KEEP_BUFFER_BYTES);
         }
+        self.raw = raw;
         self.buffer.shrink_to(KEEP_BUFFER_BYTES);
         Ok(outcome)
     }
@@ -269,6 +320,19 @@ impl Worker {
             .timestamp(Some(self.options.loaded_at))
             .end_row();
     }
+}
+
+/// Hands `batches` to `sink`, counting their rows.
+fn write_batches<S: BatchSink>(
+    batches: Vec<(Table, arrow_array::RecordBatch)>,
+    sink: &mut S,
+    summary: &mut LoadSummary,
+) -> Result<(), LoadError> {
+    for (table, batch) in batches {
+        summary.rows[table.index()] += batch.num_rows() as u64;
+        sink.write(table, batch)?;
+    }
+    Ok(())
 }
 
 fn read_file(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {

@@ -5,8 +5,9 @@
 //! input always gives the same rows in the same files. Workers buffer at most `batch_size`
 //! rows per table before handing a batch to their sink, so memory is bounded by batch size ×
 //! threads, not by the input. Batches are cut between documents (a rejected document's rows
-//! are taken back), so a big document's rows are all held at once; afterwards a worker gives
-//! back the input buffers such a document grew (it keeps 8 MiB each).
+//! are taken back); a document whose own rows fill a batch is read to its end first, then read
+//! again with its batches handed on as they fill. Afterwards a worker gives back the input
+//! buffers a big document grew (it keeps 8 MiB each).
 
 mod document;
 mod rows;
@@ -19,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 pub use document::{DocumentOutcome, Status};
-pub use rows::{RowMaker, RowOptions, Tables};
+pub use rows::{BatchLimit, Loaded, OnFull, RowMaker, RowOptions, Tables};
 pub use sink::{BatchSink, CollectSink, SinkFactory};
 
 /// One document to load.
@@ -80,6 +81,16 @@ impl Default for LoadOptions {
             rows: RowOptions::default(),
             loaded_at: now(),
             quarantine: None,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// When a table's buffered rows make a batch: `batch_size` rows, or 64 MiB of text.
+    pub fn batch_limit(&self) -> BatchLimit {
+        BatchLimit {
+            rows: self.batch_size.max(1),
+            ..BatchLimit::default()
         }
     }
 }

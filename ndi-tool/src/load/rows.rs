@@ -9,16 +9,34 @@ use ndi_format::{Attribute, Format, Header, Reader, Record, RecordKind, Result};
 
 use crate::tables::{Table, TableBuilder};
 
-/// One builder per table.
+/// How much a table may buffer before its rows are handed on as a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimit {
+    /// Rows per batch.
+    pub rows: usize,
+    /// Text bytes per batch (so that a batch of huge values stays bounded too).
+    pub bytes: usize,
+}
+
+impl Default for BatchLimit {
+    fn default() -> Self {
+        BatchLimit {
+            rows: 65_536,
+            bytes: 64 << 20,
+        }
+    }
+}
+
+/// One builder per table, and where the current document's rows begin.
 pub struct Tables {
     builders: Vec<TableBuilder>,
+    limit: BatchLimit,
+    marks: [usize; 12],
 }
 
 impl Default for Tables {
     fn default() -> Self {
-        Tables {
-            builders: Table::ALL.iter().map(|t| TableBuilder::new(*t)).collect(),
-        }
+        Tables::new(BatchLimit::default())
     }
 }
 
@@ -29,6 +47,18 @@ impl std::fmt::Debug for Tables {
 }
 
 impl Tables {
+    /// Empty builders that are full at `limit`.
+    pub fn new(limit: BatchLimit) -> Self {
+        Tables {
+            builders: Table::ALL.iter().map(|t| TableBuilder::new(*t)).collect(),
+            limit: BatchLimit {
+                rows: limit.rows.max(1),
+                bytes: limit.bytes.max(1),
+            },
+            marks: [0; 12],
+        }
+    }
+
     /// The builder of `table`.
     pub fn get(&mut self, table: Table) -> &mut TableBuilder {
         &mut self.builders[table.index()]
@@ -43,9 +73,93 @@ impl Tables {
         out
     }
 
+    /// Notes the rows buffered now as the start of a document (see [`Tables::document_full`]).
+    pub fn mark_document_start(&mut self) {
+        self.marks = self.lens();
+    }
+
+    /// Whether the rows added since [`Tables::mark_document_start`] fill a batch of some table
+    /// on their own (or its text reached the byte limit).
+    pub fn document_full(&self) -> bool {
+        self.builders
+            .iter()
+            .zip(self.marks)
+            .any(|(b, mark)| b.len() - mark.min(b.len()) >= self.limit.rows || self.over_bytes(b))
+    }
+
+    /// Whether `builder` holds a full batch.
+    pub fn is_full(&self, builder: &TableBuilder) -> bool {
+        builder.len() >= self.limit.rows || self.over_bytes(builder)
+    }
+
+    fn over_bytes(&self, builder: &TableBuilder) -> bool {
+        builder.buffered_bytes() >= self.limit.bytes
+    }
+
+    /// Whether some table holds a full batch.
+    pub fn any_full(&self) -> bool {
+        self.builders.iter().any(|b| self.is_full(b))
+    }
+
+    /// Batches of the tables that hold a full one (all tables with rows when `all`), leaving
+    /// those builders empty. No batch has more rows than the limit: the rows a document added
+    /// after earlier ones filled most of a batch go on in a smaller batch of their own.
+    pub fn take_batches(
+        &mut self,
+        all: bool,
+    ) -> Result<Vec<(Table, arrow_array::RecordBatch)>, arrow_schema::ArrowError> {
+        let mut out = Vec::new();
+        let rows = self.limit.rows;
+        for i in 0..self.builders.len() {
+            let b = &self.builders[i];
+            if (all && !b.is_empty()) || self.is_full(b) {
+                let b = &mut self.builders[i];
+                let batch = b.finish()?;
+                let mut offset = 0;
+                while offset < batch.num_rows() {
+                    let len = rows.min(batch.num_rows() - offset);
+                    out.push((b.table(), batch.slice(offset, len)));
+                    offset += len;
+                }
+            }
+        }
+        self.marks = [0; 12];
+        Ok(out)
+    }
+
     /// All builders.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut TableBuilder> {
         self.builders.iter_mut()
+    }
+}
+
+/// How [`RowMaker::load`] ended.
+#[derive(Debug)]
+pub enum Loaded {
+    /// Every record became rows.
+    Done(DocumentStats),
+    /// The document's own rows filled a batch and `on_full` said stop: its rows are still
+    /// in the tables (from the mark on) and the reader is where it stopped. The caller takes
+    /// the rows back, checks the rest of the document, and loads it again streaming.
+    Stopped,
+}
+
+/// What [`RowMaker::load`] does when rows fill a batch.
+pub enum OnFull<'a> {
+    /// Stop as soon as the document's own rows fill a batch of some table (rows are cut
+    /// between documents, so that a rejected document's rows can be taken back).
+    Stop,
+    /// The document is known to be well-formed: hand every full table to this as soon as it
+    /// is full, and go on; it returns `false` to stop (e.g. when a sink failed).
+    Flush(&'a mut dyn FnMut(&mut Tables) -> bool),
+}
+
+impl std::fmt::Debug for OnFull<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OnFull::Stop => "Stop",
+            OnFull::Flush(_) => "Flush",
+        })
     }
 }
 
@@ -104,14 +218,17 @@ impl RowMaker {
         }
     }
 
-    /// Reads every record of `reader` into rows of `tables`. On error, rows already added for
-    /// this document stay in `tables`: the caller rolls them back.
+    /// Reads every record of `reader` into rows of `tables`, doing `on_full` when they fill a
+    /// batch. On error, rows already added for this document stay in `tables`: the caller
+    /// rolls them back.
     pub fn load(
         &mut self,
         reader: &mut Reader<'_>,
         document_id: &str,
         tables: &mut Tables,
-    ) -> Result<DocumentStats> {
+        mut on_full: OnFull<'_>,
+    ) -> Result<Loaded> {
+        tables.mark_document_start();
         let header = reader.header().clone();
         let format = reader.format();
         self.paths.reset(&header.root);
@@ -123,6 +240,13 @@ impl RowMaker {
         let vdi = VdiHeader::new(&header);
         let (scan_time, scan_time_raw) = timestamp(header.attr("scanTime"));
         while reader.read_record(&mut record)? {
+            let stop = match &mut on_full {
+                OnFull::Stop => tables.document_full(),
+                OnFull::Flush(flush) => tables.any_full() && !flush(tables),
+            };
+            if stop {
+                return Ok(Loaded::Stopped);
+            }
             close_containers(&mut pending, record.depth, document_id, tables);
             let path = self.paths.enter(&record);
             let mut captured = Captured::Nothing;
@@ -336,7 +460,7 @@ impl RowMaker {
         }
         close_containers(&mut pending, 0, document_id, tables);
         self.header_rows(format, &header, &identity, document_id, tables);
-        Ok(stats)
+        Ok(Loaded::Done(stats))
     }
 
     /// Rows that come from the root element: `inventories` for `.ndi`, and `elements` for every
@@ -522,4 +646,87 @@ fn element_row(
         .text(attribute)
         .text(value)
         .end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndi_format::{InputBuffer, ReaderBuilder};
+
+    fn inventory(files: usize) -> String {
+        let mut s = String::from(
+            r#"<?xml version="1.0"?><Inventory MachineName="PC1"><Files><Directory Path="C:\d">"#,
+        );
+        for i in 0..files {
+            s.push_str(&format!(r#"<File Name="f{i}.exe" Size="{i}"/>"#));
+        }
+        s.push_str("</Directory></Files></Inventory>");
+        s
+    }
+
+    fn load(xml: &str, tables: &mut Tables, on_full: OnFull<'_>) -> Loaded {
+        let mut buffer = InputBuffer::new();
+        let mut reader = ReaderBuilder::new()
+            .from_slice_buffered(xml.as_bytes(), &mut buffer)
+            .unwrap();
+        RowMaker::default()
+            .load(&mut reader, "id", tables, on_full)
+            .unwrap()
+    }
+
+    const LIMIT: BatchLimit = BatchLimit {
+        rows: 10,
+        bytes: 1 << 20,
+    };
+
+    #[test]
+    fn only_a_document_s_own_rows_make_it_stop() {
+        let mut tables = Tables::new(LIMIT);
+        assert!(matches!(
+            load(&inventory(9), &mut tables, OnFull::Stop),
+            Loaded::Done(_)
+        ));
+        // 9 rows are there; 9 more from the next document are still not a batch of its own.
+        assert!(matches!(
+            load(&inventory(9), &mut tables, OnFull::Stop),
+            Loaded::Done(_)
+        ));
+        assert_eq!(tables.get(Table::FileEvidence).len(), 18);
+        assert!(tables.any_full());
+        let batches = tables.take_batches(false).unwrap();
+        let sizes: Vec<usize> = batches.iter().map(|(_, b)| b.num_rows()).collect();
+        assert_eq!(sizes, [10, 8]);
+        // A document with more rows than a batch stops as soon as its rows fill one.
+        assert!(matches!(
+            load(&inventory(25), &mut tables, OnFull::Stop),
+            Loaded::Stopped
+        ));
+        assert_eq!(tables.get(Table::FileEvidence).len(), 10);
+    }
+
+    #[test]
+    fn a_streamed_document_is_handed_on_as_batches_fill() {
+        let mut tables = Tables::new(LIMIT);
+        let mut seen = Vec::new();
+        let mut flush = |t: &mut Tables| {
+            assert!(t.get(Table::FileEvidence).len() <= LIMIT.rows);
+            for (table, batch) in t.take_batches(false).unwrap() {
+                seen.push((table, batch.num_rows()));
+            }
+            true
+        };
+        assert!(matches!(
+            load(&inventory(25), &mut tables, OnFull::Flush(&mut flush)),
+            Loaded::Done(_)
+        ));
+        assert_eq!(seen, [(Table::FileEvidence, 10), (Table::FileEvidence, 10)]);
+        assert_eq!(tables.get(Table::FileEvidence).len(), 5);
+        // A flush that fails stops the document.
+        let mut tables = Tables::new(LIMIT);
+        let mut refuse = |_: &mut Tables| false;
+        assert!(matches!(
+            load(&inventory(25), &mut tables, OnFull::Flush(&mut refuse)),
+            Loaded::Stopped
+        ));
+    }
 }
