@@ -89,8 +89,8 @@ pub struct ValidateArgs {
     /// Files or folders (walked recursively).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j')]
+    /// Worker threads, 1 to 512 (default: one per core).
+    #[arg(long, short = 'j', value_parser = threads_in_range())]
     pub threads: Option<usize>,
     /// One JSON object per file per line: path, format, valid, findings.
     #[arg(long)]
@@ -129,24 +129,32 @@ pub struct ConvertArgs {
     /// Output folder (created if missing).
     #[arg(long)]
     pub out: PathBuf,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j')]
+    /// Worker threads, 1 to 512 (default: one per core).
+    #[arg(long, short = 'j', value_parser = threads_in_range())]
     pub threads: Option<usize>,
-    /// Rows per table buffered before they are written (tables only).
-    #[arg(long, default_value_t = 65_536)]
-    pub batch_size: usize,
+    /// Rows per table buffered before they are written, and the most a Parquet row group
+    /// holds (tables only; default 65,536).
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub batch_size: Option<usize>,
     /// Partition tables Hive-style by load date (`load_date=YYYY-MM-DD`).
     #[arg(long, value_enum)]
     pub partition_by: Option<PartitionBy>,
-    /// Move rejected files into this folder, each with a `.reason.txt` beside it.
+    /// Move rejected files into this folder (created if missing), each with
+    /// `NAME.reason.txt` beside it. A name already there gets `.1`, `.2`, ... (nothing is
+    /// overwritten); a file that cannot be moved stays where it is and is reported. Works
+    /// with every --format.
     #[arg(long)]
     pub quarantine: Option<PathBuf>,
+    /// Replace the tables an earlier run left in --out (in this run's partition). Without
+    /// it, such a folder is refused, so that two runs never mix (tables only).
+    #[arg(long)]
+    pub overwrite: bool,
     /// Keep the data of embedded `Content` blobs in `elements` (default: name and size only).
     #[arg(long)]
     pub keep_content: bool,
     /// The `loaded_at` to record, as seconds since the epoch (default: now), for
-    /// reproducible runs.
-    #[arg(long)]
+    /// reproducible runs: from 0 (1970-01-01) to 253402300799 (9999-12-31T23:59:59Z).
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..=MAX_LOADED_AT))]
     pub loaded_at: Option<i64>,
     /// Only errors and the final summary.
     #[arg(long, short = 'q')]
@@ -187,8 +195,8 @@ pub struct DiffArgs {
     /// One JSON array of change objects instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Worker threads for folders (default: one per core).
-    #[arg(long, short = 'j')]
+    /// Worker threads for folders, 1 to 512 (default: one per core).
+    #[arg(long, short = 'j', value_parser = threads_in_range())]
     pub threads: Option<usize>,
     /// Only the exit status and errors.
     #[arg(long, short = 'q')]
@@ -243,4 +251,15 @@ pub struct PolicyArgs {
     /// One JSON array of packages.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The last second of year 9999: later load times cannot be written as dates.
+const MAX_LOADED_AT: i64 = 253_402_300_799;
+
+/// Most worker threads `-j` accepts: beyond that, threads only cost memory and start-up time.
+pub const MAX_THREADS: u64 = 512;
+
+/// `-j`: 1 to [`MAX_THREADS`].
+fn threads_in_range() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
 }

@@ -234,6 +234,40 @@ fn batches_stay_bounded_even_when_one_document_has_more_rows_than_a_batch() {
 }
 
 #[test]
+fn a_rejected_file_that_cannot_be_quarantined_stays_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora/ndi");
+    let mut inputs = Vec::new();
+    for name in [
+        "valid/aliases-and-generic.ndi",
+        "invalid/truncated.ndi",
+        "invalid/empty.ndi",
+    ] {
+        let to = tmp.path().join(name.replace('/', "-"));
+        std::fs::copy(root.join(name), &to).unwrap();
+        inputs.push(Input::Path(to));
+    }
+    // A folder cannot be made inside a file.
+    let blocker = tmp.path().join("a-file");
+    std::fs::write(&blocker, "x").unwrap();
+    let options = LoadOptions {
+        quarantine: Some(blocker.join("quarantine")),
+        ..LoadOptions::default()
+    };
+    let sink = CollectSink::new();
+    let summary = load(&inputs, &options, &&sink, &Progress::default()).unwrap();
+    assert_eq!((summary.ok, summary.rejected), (1, 2));
+    assert_eq!(summary.quarantine_failed, 2);
+    for input in &inputs {
+        let Input::Path(p) = input else {
+            unreachable!()
+        };
+        assert!(p.exists(), "{}", p.display());
+    }
+    assert_eq!(rendered(&sink.batches(Table::Documents)).len(), 3);
+}
+
+#[test]
 fn no_attribute_value_is_lost() {
     let files: Vec<PathBuf> = corpus_files()
         .into_iter()

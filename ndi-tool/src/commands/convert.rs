@@ -1,5 +1,6 @@
 //! `convert --format ndi|ndi.gz`: rewrite documents through the model, plain or gzipped.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use flate2::write::GzEncoder;
 use ndi_format::{Format, InputBuffer, Reader, Record, Writer};
+use ndi_tool::load::quarantine::quarantine;
 use rayon::prelude::*;
 
 use crate::cli::{ConvertArgs, ConvertFormat};
@@ -48,90 +50,153 @@ pub fn output_path(out: &Path, input: &InputFile, format: Format, gz: bool) -> P
     }
 }
 
-/// Converts one file; the output appears atomically (written to a hidden temporary name, then
-/// renamed).
-fn convert_one(input: &InputFile, args: &ConvertArgs, buffer: &mut InputBuffer) -> Result<PathBuf> {
-    let mut reader = Reader::from_path(&input.path, buffer)?;
+/// A converted file waiting under a temporary name for its turn to appear.
+struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+/// Why an input was not converted.
+enum Failure {
+    /// The input is broken (it is quarantined when asked).
+    Rejected(ndi_format::Error),
+    /// Writing the output failed.
+    Output(anyhow::Error),
+}
+
+fn output<E: Into<anyhow::Error>>(e: E) -> Failure {
+    Failure::Output(e.into())
+}
+
+/// Converts input number `index` to a temporary file beside its target (a hidden name no
+/// other input uses); [`run`] renames it into place, in input order.
+fn convert_one(
+    index: usize,
+    input: &InputFile,
+    args: &ConvertArgs,
+    buffer: &mut InputBuffer,
+) -> Result<Staged, Failure> {
+    let mut reader = Reader::from_path(&input.path, buffer).map_err(Failure::Rejected)?;
     let gz = args.format == ConvertFormat::NdiGz;
     let target = output_path(&args.out, input, reader.format(), gz);
     let dir = target.parent().unwrap_or(&args.out).to_path_buf();
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("creating {}", dir.display()))
+        .map_err(Failure::Output)?;
     let tmp = dir.join(format!(
-        ".{}.tmp",
+        ".{}.{index}.tmp",
         target.file_name().unwrap_or_default().to_string_lossy()
     ));
-    let result = (|| -> Result<()> {
-        let file = BufWriter::with_capacity(1 << 16, File::create(&tmp)?);
+    let result = (|| -> Result<(), Failure> {
+        let file = BufWriter::with_capacity(1 << 16, File::create(&tmp).map_err(output)?);
         let header = reader.header().clone();
         let mut record = Record::default();
-        if gz {
+        let written = if gz {
             let mut w = Writer::new(GzEncoder::new(file, flate2::Compression::default()));
-            w.write_header(&header)?;
-            while reader.read_record(&mut record)? {
-                w.write_record(&record)?;
+            w.write_header(&header).map_err(output)?;
+            while reader.read_record(&mut record).map_err(Failure::Rejected)? {
+                w.write_record(&record).map_err(output)?;
             }
-            w.finish()?.finish()?.flush()?;
+            let gz = w.finish().map_err(output)?;
+            gz.finish().and_then(|mut f| f.flush())
         } else {
             let mut w = Writer::new(file);
-            w.write_header(&header)?;
-            while reader.read_record(&mut record)? {
-                w.write_record(&record)?;
+            w.write_header(&header).map_err(output)?;
+            while reader.read_record(&mut record).map_err(Failure::Rejected)? {
+                w.write_record(&record).map_err(output)?;
             }
-            w.finish()?.flush()?;
-        }
-        std::fs::rename(&tmp, &target)?;
-        Ok(())
+            w.finish().map_err(output)?.flush()
+        };
+        written.map_err(output)
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(()) => Ok(Staged { tmp, target }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    result.map(|()| target)
 }
 
 pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     let files = expand(&args.inputs)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
+    if let Some(dir) = &args.quarantine {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the quarantine folder {}", dir.display()))?;
+    }
     let pool = pool(args.threads)?;
-    let results: Vec<(InputFile, Result<PathBuf>)> = pool.install(|| {
+    let results: Vec<Result<Staged, Failure>> = pool.install(|| {
         files
             .par_iter()
-            .map_init(InputBuffer::new, |buffer, input| {
-                (input.clone(), convert_one(input, args, buffer))
+            .enumerate()
+            .map_init(InputBuffer::new, |buffer, (index, input)| {
+                convert_one(index, input, args, buffer)
             })
             .collect()
     });
+    // Outputs appear in input order: when two inputs map to the same name, the first wins
+    // and the other is an error, whatever the thread count.
     let mut out = std::io::stdout().lock();
     let mut failed = 0usize;
-    let mut seen = std::collections::HashSet::new();
-    for (input, result) in &results {
+    let mut written: HashMap<PathBuf, &Path> = HashMap::new();
+    for (input, result) in files.iter().zip(results) {
         match result {
-            Ok(target) => {
-                if !seen.insert(target.clone()) {
+            Ok(staged) => {
+                if let Some(first) = written.get(&staged.target) {
                     failed += 1;
+                    let _ = std::fs::remove_file(&staged.tmp);
                     error_line(&format!(
-                        "{}: error: output {} also written from another input",
+                        "{}: error: output {} is already written from {}",
                         input.path.display(),
-                        target.display()
+                        staged.target.display(),
+                        first.display()
                     ));
-                } else if !args.quiet {
+                    continue;
+                }
+                if let Err(e) = std::fs::rename(&staged.tmp, &staged.target) {
+                    failed += 1;
+                    let _ = std::fs::remove_file(&staged.tmp);
+                    error_line(&format!(
+                        "{}: error: writing {}: {e}",
+                        input.path.display(),
+                        staged.target.display()
+                    ));
+                    continue;
+                }
+                written.insert(staged.target.clone(), &input.path);
+                if !args.quiet {
                     line(
                         &mut out,
-                        &format!("{} -> {}", input.path.display(), target.display()),
+                        &format!("{} -> {}", input.path.display(), staged.target.display()),
                     )?;
                 }
             }
-            Err(e) => {
+            Err(Failure::Output(e)) => {
                 failed += 1;
                 error_line(&format!("{}: error: {e:#}", input.path.display()));
+            }
+            Err(Failure::Rejected(e)) => {
+                failed += 1;
+                error_line(&format!("{}: error: {e}", input.path.display()));
+                if let Some(dir) = &args.quarantine {
+                    let reason = format!("source: {}\nreason: {e}\n", input.path.display());
+                    if let Err(q) = quarantine(&input.path, dir, &reason) {
+                        error_line(&format!(
+                            "{}: error: could not move it to the quarantine folder ({q}); it stays where it is",
+                            input.path.display()
+                        ));
+                    }
+                }
             }
         }
     }
     out.flush()?;
     error_line(&format!(
         "{} files: {} converted, {} failed",
-        results.len(),
-        results.len() - failed,
+        files.len(),
+        files.len() - failed,
         failed
     ));
     Ok(if failed == 0 {

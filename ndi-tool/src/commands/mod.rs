@@ -39,7 +39,21 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             crate::cli::ConvertFormat::Parquet | crate::cli::ConvertFormat::Jsonl => {
                 tables::run(&args)
             }
-            _ => convert::run(&args),
+            _ => {
+                let tables_only = [
+                    ("--batch-size", args.batch_size.is_some()),
+                    ("--partition-by", args.partition_by.is_some()),
+                    ("--keep-content", args.keep_content),
+                    ("--loaded-at", args.loaded_at.is_some()),
+                    ("--overwrite", args.overwrite),
+                ];
+                if let Some((flag, _)) = tables_only.iter().find(|(_, set)| *set) {
+                    anyhow::bail!(
+                        "{flag} applies to tables (--format parquet or jsonl), not to rewritten XML"
+                    );
+                }
+                convert::run(&args)
+            }
         },
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),

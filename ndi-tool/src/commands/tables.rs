@@ -22,9 +22,14 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     let files = expand(&args.inputs)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
+    if let Some(dir) = &args.quarantine {
+        // Checked before loading: a quarantine that cannot exist is a usage error.
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the quarantine folder {}", dir.display()))?;
+    }
     let options = LoadOptions {
         threads: args.threads,
-        batch_size: args.batch_size.max(1),
+        batch_size: args.batch_size.unwrap_or(LoadOptions::default().batch_size),
         rows: RowOptions {
             keep_content: args.keep_content,
         },
@@ -41,12 +46,34 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         args.partition_by == Some(PartitionBy::Date),
         options.loaded_at,
     );
+    let earlier = layout
+        .earlier_parts()
+        .with_context(|| format!("looking at {}", args.out.display()))?;
+    if let Some(first) = earlier.first() {
+        if !args.overwrite {
+            anyhow::bail!(
+                "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
+                args.out.display(),
+                earlier.len(),
+                first.display()
+            );
+        }
+        for path in &earlier {
+            std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
     let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
     let factory = FileSinkFactory::new(layout.clone(), format);
     let verbose = args.verbose;
     let quiet = args.quiet;
     let progress = Progress {
         observer: Some(Box::new(move |o: &DocumentOutcome| {
+            if let Some(e) = &o.quarantine_error {
+                error_line(&format!(
+                    "{}: error: could not move it to the quarantine folder ({e}); it stays where it is",
+                    o.source_path
+                ));
+            }
             let rejected = o.status == Status::Rejected;
             if quiet || !(rejected || verbose) {
                 return;
@@ -160,5 +187,11 @@ fn print_summary(summary: &LoadSummary, elapsed: Duration, out: &std::path::Path
         .map(|t| format!("{} {}", t.name(), summary.rows[t.index()]))
         .collect();
     error_line(&format!("rows: {}", rows.join(", ")));
+    if summary.quarantine_failed > 0 {
+        error_line(&format!(
+            "{} rejected files could not be quarantined: they stay where they were",
+            summary.quarantine_failed
+        ));
+    }
     error_line(&format!("tables written to {}", out.display()));
 }

@@ -7,7 +7,7 @@ use ndi_format::{Compression, Error, Format, InputBuffer, ReaderBuilder, Record}
 
 use crate::load::rows::{self, Loaded, OnFull, RowMaker, Tables};
 use crate::load::sink::{BatchSink, SinkFactory};
-use crate::load::{Input, LoadError, LoadOptions, LoadSummary, Progress, bump};
+use crate::load::{Input, LoadError, LoadOptions, LoadSummary, Progress, bump, quarantine};
 use crate::tables::{Table, TableBuilder};
 
 /// What happened to one input.
@@ -57,6 +57,10 @@ pub struct DocumentOutcome {
     pub encoding: Option<&'static str>,
     /// Bytes of embedded content not kept.
     pub content_bytes_omitted: u64,
+    /// Where a rejected file was moved (with `quarantine` set).
+    pub quarantined_to: Option<PathBuf>,
+    /// Why a rejected file could not be moved (it stays where it was).
+    pub quarantine_error: Option<String>,
 }
 
 /// The document id of `bytes`: the first 128 bits of their BLAKE3 hash, in hex.
@@ -99,7 +103,7 @@ impl Worker {
         let mut sink = factory.open(index)?;
         let mut summary = LoadSummary::default();
         for input in inputs {
-            let outcome = self.load_document(input, &mut sink, &mut summary)?;
+            let mut outcome = self.load_document(input, &mut sink, &mut summary)?;
             match outcome.status {
                 Status::Ok => summary.ok += 1,
                 Status::Warning => summary.warning += 1,
@@ -107,7 +111,14 @@ impl Worker {
                     summary.rejected += 1;
                     bump(&progress.rejected, 1);
                     if let (Some(dir), Input::Path(path)) = (&self.options.quarantine, input) {
-                        quarantine(path, dir, &outcome)?;
+                        // A file that cannot be moved stays where it was; the run goes on.
+                        match quarantine::quarantine(path, dir, &reason_text(path, &outcome)) {
+                            Ok(target) => outcome.quarantined_to = Some(target),
+                            Err(e) => {
+                                summary.quarantine_failed += 1;
+                                outcome.quarantine_error = Some(e.to_string());
+                            }
+                        }
                     }
                 }
             }
@@ -208,6 +219,8 @@ impl Worker {
             warnings: Vec::new(),
             encoding: None,
             content_bytes_omitted: 0,
+            quarantined_to: None,
+            quarantine_error: None,
         };
         // The file's bytes are taken out of the worker while it reads them.
         let mut raw = std::mem::take(&mut self.raw);
@@ -341,42 +354,15 @@ fn read_file(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Moves a rejected file into `dir` (never losing it: rename, or copy then remove across
-/// file systems) and writes the reason beside it.
-fn quarantine(path: &Path, dir: &Path, outcome: &DocumentOutcome) -> Result<(), LoadError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| LoadError::Io { path: p, source }
-    };
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let name = path
-        .file_name()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| "unnamed".into());
-    let mut target = dir.join(&name);
-    let mut n = 1;
-    while target.exists() {
-        target = dir.join(format!("{}.{n}", name.display()));
-        n += 1;
-    }
-    if std::fs::rename(path, &target).is_err() {
-        std::fs::copy(path, &target).map_err(io(&target))?;
-        std::fs::File::open(&target)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&target))?;
-        std::fs::remove_file(path).map_err(io(path))?;
-    }
+/// What `NAME.reason.txt` says beside a quarantined file.
+fn reason_text(path: &Path, outcome: &DocumentOutcome) -> String {
     let reason = outcome
         .error
         .as_ref()
         .map_or_else(|| "rejected".to_string(), ToString::to_string);
-    let mut reason_path = target.clone().into_os_string();
-    reason_path.push(".reason.txt");
-    let text = format!(
+    format!(
         "source: {}\ndocument_id: {}\nreason: {reason}\n",
         path.display(),
         outcome.document_id
-    );
-    std::fs::write(&reason_path, text).map_err(io(Path::new(&reason_path)))?;
-    Ok(())
+    )
 }

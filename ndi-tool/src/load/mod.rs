@@ -10,6 +10,7 @@
 //! buffers a big document grew (it keeps 8 MiB each).
 
 mod document;
+pub mod quarantine;
 mod rows;
 mod sink;
 
@@ -170,6 +171,9 @@ pub struct LoadSummary {
     pub bytes_on_disk: u64,
     /// Bytes of XML of all inputs that got that far.
     pub bytes_xml: u64,
+    /// Rejected files that could not be moved to the quarantine folder (they stay where
+    /// they were; each outcome says why).
+    pub quarantine_failed: u64,
 }
 
 impl LoadSummary {
@@ -182,6 +186,7 @@ impl LoadSummary {
         }
         self.bytes_on_disk += other.bytes_on_disk;
         self.bytes_xml += other.bytes_xml;
+        self.quarantine_failed += other.quarantine_failed;
     }
 
     /// Inputs seen.

@@ -31,11 +31,44 @@ impl Layout {
         }
     }
 
+    /// Files an earlier run left where this one writes: parts (and temporary parts of a
+    /// killed run) of every table, in this run's partition. Files of other names are not
+    /// ours and are never listed.
+    pub fn earlier_parts(&self) -> std::io::Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        for table in Table::ALL {
+            let dir = self.table_dir(table);
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let name = entry.file_name();
+                if is_part_name(&name.to_string_lossy()) && entry.file_type()?.is_file() {
+                    found.push(entry.path());
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
     /// The final and the temporary path of part `name` of `table`.
     pub fn part_paths(&self, table: Table, name: &str) -> (PathBuf, PathBuf) {
         let dir = self.table_dir(table);
         (dir.join(name), dir.join(format!(".{name}.tmp")))
     }
+}
+
+/// Whether `name` is one this layout gives part files: `part-*.parquet`, `part-*.jsonl`, or
+/// the hidden temporary `.part-*.tmp`.
+fn is_part_name(name: &str) -> bool {
+    let visible =
+        name.starts_with("part-") && (name.ends_with(".parquet") || name.ends_with(".jsonl"));
+    let hidden = name.starts_with(".part-") && name.ends_with(".tmp");
+    visible || hidden
 }
 
 /// `YYYY-MM-DD` of a UTC timestamp.
@@ -57,6 +90,33 @@ pub fn iso_date(unix_seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_part_files_are_earlier_parts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let layout = Layout::new(tmp.path(), true, 0);
+        let dir = layout.table_dir(Table::Hardware);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in [
+            "part-00000.parquet",
+            ".part-00001.parquet.tmp",
+            "notes.txt",
+            "part-1.csv",
+        ] {
+            std::fs::write(dir.join(name), "x").unwrap();
+        }
+        // Another day's partition is not this run's.
+        let other = tmp.path().join("hardware/load_date=1999-01-01");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("part-00000.parquet"), "x").unwrap();
+        assert_eq!(
+            layout.earlier_parts().unwrap(),
+            [
+                dir.join(".part-00001.parquet.tmp"),
+                dir.join("part-00000.parquet")
+            ]
+        );
+    }
 
     #[test]
     fn dates() {

@@ -1,0 +1,262 @@
+//! `convert` on awkward folders: many rejected files of one name, inputs that map to the same
+//! output name, quarantine with the XML formats.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ndi-tool"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn corpora() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `n` folders, each with a truncated `x.ndi` that says which folder it is from.
+fn same_named_bad_files(root: &Path, n: usize) {
+    for i in 0..n {
+        let d = root.join(format!("d{i:02}"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(
+            d.join("x.ndi"),
+            format!(r#"<Inventory MachineName="MN{i:02}"><Software>"#),
+        )
+        .unwrap();
+    }
+}
+
+/// Every quarantined file is there once, beside the reason that names it.
+fn check_quarantine(q: &Path, n: usize) {
+    let mut found = vec![false; n];
+    for e in std::fs::read_dir(q).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".reason.txt") {
+            continue;
+        }
+        let body = std::fs::read_to_string(&p).unwrap();
+        let i: usize = body[body.find("MN").unwrap() + 2..][..2].parse().unwrap();
+        assert!(!found[i], "MN{i:02} twice");
+        found[i] = true;
+        let reason = std::fs::read_to_string(format!("{}.reason.txt", p.display())).unwrap();
+        assert!(
+            reason.contains(&format!("d{i:02}/x.ndi")),
+            "{name}: {reason}"
+        );
+    }
+    assert!(found.iter().all(|f| *f), "{found:?}");
+}
+
+#[test]
+fn many_rejected_files_of_one_name_are_all_quarantined_with_their_own_reasons() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    same_named_bad_files(&input, 60);
+    let q = tmp.path().join("q");
+    let r = run(&[
+        "convert",
+        s(&input),
+        "--out",
+        s(&tmp.path().join("out")),
+        "--quarantine",
+        s(&q),
+        "-j",
+        "4",
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("60 files: 0 ok, 0 with warnings, 60 rejected"),
+        "{}",
+        text(&r.stderr)
+    );
+    check_quarantine(&q, 60);
+    let left = walkdir(&input);
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn xml_conversion_quarantines_rejected_files_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    same_named_bad_files(&input, 12);
+    let q = tmp.path().join("q");
+    let r = run(&[
+        "convert",
+        s(&input),
+        "--format",
+        "ndi",
+        "--out",
+        s(&tmp.path().join("out")),
+        "--quarantine",
+        s(&q),
+        "-j",
+        "3",
+    ]);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    check_quarantine(&q, 12);
+    assert!(walkdir(&input).is_empty());
+}
+
+#[test]
+fn a_quarantine_that_cannot_exist_is_refused_before_anything_is_loaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let out = tmp.path().join("out");
+    let r = run(&[
+        "convert",
+        s(&corpora().join("demo")),
+        "--out",
+        s(&out),
+        "--quarantine",
+        s(&file),
+    ]);
+    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("quarantine"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert!(!out.join("_manifest.json").exists());
+}
+
+#[test]
+fn inputs_that_map_to_one_output_name_never_mix_the_first_one_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let gz = corpora().join("demo/SYSTEM on WKS7276548.ndi.gz");
+    let plain = corpora().join("ndi/valid/aliases-and-generic.ndi");
+    let mut args: Vec<String> = Vec::new();
+    for i in 0..20 {
+        let x = a.join(format!("f{i}.ndi.gz"));
+        let y = b.join(format!("f{i}.ndi"));
+        std::fs::copy(&gz, &x).unwrap();
+        std::fs::copy(&plain, &y).unwrap();
+        args.push(x.display().to_string());
+        args.push(y.display().to_string());
+    }
+    for threads in ["1", "4"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        let mut cmd = vec!["convert", "--format", "ndi", "-q", "-j", threads, "--out"];
+        let out_s = out.display().to_string();
+        cmd.push(&out_s);
+        cmd.extend(args.iter().map(String::as_str));
+        let r = run(&cmd);
+        assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+        let stderr = text(&r.stderr);
+        assert_eq!(
+            stderr.matches("is already written from").count(),
+            20,
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("40 files: 20 converted, 20 failed"),
+            "{stderr}"
+        );
+        // Every output is the first input's, complete; nothing temporary is left.
+        let names = walkdir(&out);
+        assert_eq!(names.len(), 20, "{names:?}");
+        for p in names {
+            let body = std::fs::read_to_string(&p).unwrap();
+            assert!(body.contains("WKS7276548"), "{}", p.display());
+            assert!(body.trim_end().ends_with("</Inventory>"), "{}", p.display());
+        }
+        let v = run(&["validate", "-q", &out_s]);
+        assert_eq!(v.status.code(), Some(0), "{}", text(&v.stdout));
+    }
+}
+
+#[test]
+fn a_folder_with_an_earlier_run_s_tables_is_refused_unless_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let demo = corpora().join("demo");
+    let first = run(&["convert", s(&demo), "--out", s(&out), "-q"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    // A killed run's hidden temporary part is an earlier run's too.
+    std::fs::write(out.join("documents/.part-00009.parquet.tmp"), "partial").unwrap();
+    let one = corpora().join("npl/valid/standard-agent-policy.npl");
+    let again = run(&["convert", s(&one), "--out", s(&out), "-q"]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("--overwrite"),
+        "{}",
+        text(&again.stderr)
+    );
+    // Refused before anything was written: the first run's tables are intact.
+    assert!(out.join("file_evidence/part-00001.parquet").exists());
+    let replaced = run(&["convert", s(&one), "--out", s(&out), "-q", "--overwrite"]);
+    assert_eq!(
+        replaced.status.code(),
+        Some(0),
+        "{}",
+        text(&replaced.stderr)
+    );
+    let files: Vec<String> = walkdir(&out)
+        .iter()
+        .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+        .collect();
+    // Only this run's parts: one part per table with rows, an empty part for the others.
+    assert!(!files.iter().any(|f| f.contains(".tmp")), "{files:?}");
+    assert!(
+        files.contains(&"file_evidence/part-empty.parquet".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        !files.contains(&"file_evidence/part-00001.parquet".to_string()),
+        "{files:?}"
+    );
+    assert_eq!(files.len(), 13, "{files:?}");
+}
+
+#[test]
+fn table_flags_are_refused_with_xml_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = corpora().join("demo");
+    for flag in [
+        &["--batch-size", "10"][..],
+        &["--partition-by", "date"],
+        &["--keep-content"],
+        &["--loaded-at", "0"],
+        &["--overwrite"],
+    ] {
+        let out = tmp.path().join("xml");
+        let mut args = vec!["convert", s(&demo), "--format", "ndi", "--out", s(&out)];
+        args.extend_from_slice(flag);
+        let r = run(&args);
+        assert_eq!(r.status.code(), Some(2), "{flag:?}: {}", text(&r.stderr));
+        assert!(text(&r.stderr).contains(flag[0]), "{}", text(&r.stderr));
+    }
+}
+
+/// Every file under `dir`, hidden ones included.
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
