@@ -337,6 +337,43 @@ fn completions_and_help() {
     assert!(text(&h.stdout).contains("Examples:"));
 }
 
+/// What bash offers for the words of `line` (the last word is being completed).
+fn bash_complete(script: &Path, line: &[&str]) -> Vec<String> {
+    let words = line
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let program = format!(
+        "source '{}'; COMP_WORDS=({words}); COMP_CWORD={}; _ndi__tool ndi-tool '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        line.len() - 1,
+        line[line.len() - 1],
+        line[line.len() - 2],
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("ndi-tool.bash");
+    let c = run(&["completions", "bash"]);
+    std::fs::write(&script, &c.stdout).unwrap();
+    let top = bash_complete(&script, &["ndi-tool", "con"]);
+    assert_eq!(top, ["convert"]);
+    let flags = bash_complete(&script, &["ndi-tool", "convert", "--f"]);
+    assert_eq!(flags, ["--format"]);
+    let shells = bash_complete(&script, &["ndi-tool", "completions", "zs"]);
+    assert_eq!(shells, ["zsh"]);
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let demo = corpora().join("demo");

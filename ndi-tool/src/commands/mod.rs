@@ -62,10 +62,25 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Policy(args) => policy::run(&args),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut cmd, "ndi-tool", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "ndi-tool", &mut script);
+            if args.shell == clap_complete::Shell::Bash {
+                script = fix_bash_states(&script);
+            }
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(Outcome::Success)
         }
     }
+}
+
+/// clap_complete (4.6.11) spells the states of a hyphenated command's bash script in two
+/// ways: the loop that walks the words arrives at `ndi__tool__subcmd__convert`, the case arms
+/// say `ndi__subcmd__tool__subcmd__convert`, so nothing after a subcommand ever completed
+/// (clap issue 6421). The arms are respelt the loop's way.
+fn fix_bash_states(script: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(script)
+        .replace("ndi__subcmd__tool", "ndi__tool")
+        .into_bytes()
 }
 
 /// A rayon pool with `threads` workers (default: one per core).
