@@ -14,8 +14,10 @@ pub struct InputFile {
 }
 
 /// Expands files and folders (recursively, in a stable sorted order; hidden files and
-/// folders, whose names start with a dot, are skipped inside folders). A path that does not
-/// exist is an error.
+/// folders, whose names start with a dot, are skipped inside folders). Inside folders,
+/// symbolic links to files are inputs (a broken link too, so that reading it reports the
+/// problem); links to folders are not followed, so no folder is walked twice and no link
+/// loop is walked forever. A path that does not exist is an error.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
     let mut out = Vec::new();
     for path in paths {
@@ -37,7 +39,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()))
         {
             let entry = entry.with_context(|| format!("walking {}", path.display()))?;
-            if !entry.file_type().is_file() {
+            if !is_input(&entry) {
                 continue;
             }
             let relative = entry
@@ -54,8 +56,42 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
     Ok(out)
 }
 
+/// Whether a folder entry is a file to process: a file, or a link to anything but a folder.
+fn is_input(entry: &walkdir::DirEntry) -> bool {
+    let kind = entry.file_type();
+    kind.is_file()
+        || (kind.is_symlink() && !std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()))
+}
+
 fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('.'))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_files_are_inputs_and_links_to_folders_are_not_walked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        let root = tmp.path().join("in");
+        std::fs::create_dir_all(&real).unwrap();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(real.join("a.ndi"), "x").unwrap();
+        std::fs::write(root.join("b.ndi"), "x").unwrap();
+        std::os::unix::fs::symlink(real.join("a.ndi"), root.join("link.ndi")).unwrap();
+        std::os::unix::fs::symlink(real.join("gone.ndi"), root.join("broken.ndi")).unwrap();
+        std::os::unix::fs::symlink(&real, root.join("folder-link")).unwrap();
+        // A loop: walking it would never end.
+        std::os::unix::fs::symlink(&root, root.join("sub/loop")).unwrap();
+        let found: Vec<String> = expand(&[root])
+            .unwrap()
+            .iter()
+            .map(|f| f.relative.display().to_string())
+            .collect();
+        assert_eq!(found, ["b.ndi", "broken.ndi", "link.ndi"]);
+    }
 }
