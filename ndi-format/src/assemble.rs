@@ -135,6 +135,8 @@ pub(crate) struct Assembler<'x> {
     depth: usize,
     elements: u64,
     pub(crate) header: Header<'x>,
+    /// Where the root element's start tag begins.
+    pub(crate) root_offset: u64,
     doctype_seen: bool,
     /// The element whose record waits for its text, or a text record being gathered.
     pending: Record<'x>,
@@ -186,6 +188,7 @@ impl<'x> Assembler<'x> {
             ready: false,
             layout: Cow::Borrowed(""),
             layout_offset: None,
+            root_offset: 0,
             keys: AttributeKeys::default(),
             issues: Vec::new(),
         }
@@ -639,6 +642,7 @@ impl<'x> Assembler<'x> {
     ) -> Step {
         let name = e.name().0;
         self.format = Format::from_root(name);
+        self.root_offset = offset;
         lift.assign(&mut self.header.root, Cow::Borrowed(name));
         self.elements = 1;
         // Read the root's attributes through the pending slot, then move them to the header.

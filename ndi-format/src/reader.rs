@@ -156,6 +156,11 @@ impl<'a> Reader<'a> {
         &self.asm.header
     }
 
+    /// Where the root element's start tag is (for findings about the document as a whole).
+    pub fn root_position(&mut self) -> Position {
+        self.position_of(self.asm.root_offset)
+    }
+
     /// The format, recognised by the root element.
     pub fn format(&self) -> Format {
         self.asm.format()

@@ -447,3 +447,27 @@ fn policy_lists_effective_packages() {
     );
     assert!(packages[0]["href"].as_str().unwrap().ends_with(".osd"));
 }
+
+#[test]
+fn whole_document_errors_still_say_where() {
+    let root = corpora();
+    for (file, expected) in [
+        (
+            "npl/invalid/wrong-root.npl",
+            ":2:1: error: root element <Policies> is not one of the known formats [unknown-format] (byte 39, at /Policies)",
+        ),
+        (
+            "ndi/invalid/unsupported-encoding.ndi",
+            ":1:31: error: unsupported encoding \"x-klingon\" declared [unsupported-encoding] (byte 30)",
+        ),
+        (
+            "ndi/invalid/truncated-gzip.ndi.gz",
+            ":30:81: error: corrupt or truncated gzip data: incomplete deflate stream [gzip] (byte 1353, at /Inventory/Hardware[1]/Class[4]/Instance[1])",
+        ),
+    ] {
+        let r = run(&["validate", root.join(file).to_str().unwrap()]);
+        assert_eq!(r.status.code(), Some(1), "{file}");
+        let out = text(&r.stdout);
+        assert!(out.contains(expected), "{file}: {out}");
+    }
+}

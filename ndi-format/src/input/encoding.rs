@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::io::{self, Read};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Position, Result};
 
 /// The encoding a document's bytes were in before transcoding to UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,10 +179,24 @@ pub(crate) fn sniff(prefix: &[u8]) -> Result<Sniffed> {
                 sniffed(encoding_rs::UTF_8, 0)
             }
             Some(enc) => sniffed(enc.output_encoding(), 0),
-            None => Err(Error::new(ErrorKind::UnsupportedEncoding(
-                String::from_utf8_lossy(label).into_owned(),
-            ))),
+            None => Err(Error::at(
+                ErrorKind::UnsupportedEncoding(String::from_utf8_lossy(label).into_owned()),
+                position_in(prefix, label),
+                None,
+            )),
         },
+    }
+}
+
+/// Where `part` (a subslice of `text`, in the ASCII-compatible declaration) begins.
+fn position_in(text: &[u8], part: &[u8]) -> Position {
+    let offset = part.as_ptr().addr().saturating_sub(text.as_ptr().addr());
+    let before = &text[..offset.min(text.len())];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |n| n + 1);
+    Position {
+        offset: offset as u64,
+        line: 1 + memchr::memchr_iter(b'\n', before).count() as u64,
+        column: (offset - line_start) as u64 + 1,
     }
 }
 

@@ -102,7 +102,8 @@ pub struct InputInfo {
 }
 
 /// Decompresses `raw` into `out` if the result fits in `max_bytes`. Returns `Ok(false)` when it
-/// does not fit (the caller then streams instead).
+/// does not fit (the caller then streams instead). Callers also stream when it fails, so that
+/// the error of a corrupt or truncated input comes with the position in the text it reached.
 fn gunzip_into(raw: &[u8], out: &mut Vec<u8>, max_bytes: u64) -> Result<bool> {
     out.clear();
     let mut decoder = MultiGzDecoder::new(raw).take(max_bytes + 1);
@@ -191,7 +192,8 @@ pub(crate) fn open_slice<'a>(
             }
         }
         (Compression::Gzip, Some(buf)) => {
-            if gunzip_into(bytes, &mut buf.raw, in_memory_cap(limits))? {
+            // Corrupt or too big: the stream reads up to the failure and says where it is.
+            if gunzip_into(bytes, &mut buf.raw, in_memory_cap(limits)).unwrap_or(false) {
                 let (text, encoding, bom) = text_from_memory(&buf.raw, &mut buf.text, limits)?;
                 Ok((
                     Text::Slice(text),
@@ -252,7 +254,8 @@ pub(crate) fn open_path<'a>(
             Ok((Text::Slice(slice), info, len))
         }
         Compression::Gzip => {
-            if gunzip_into(raw, text, in_memory_cap(limits))? {
+            // Corrupt or too big: the stream reads up to the failure and says where it is.
+            if gunzip_into(raw, text, in_memory_cap(limits)).unwrap_or(false) {
                 let sniffed = sniff(text)?;
                 if sniffed.encoding.is_utf8() {
                     let body = &text[sniffed.bom_len..];

@@ -81,15 +81,19 @@ pub fn check_file(
                             Err(e) => findings.push(Finding::from(&ndi_format::Error::from(e))),
                         },
                         Format::Osd => findings.extend(check_catalog(&input.path, targets)),
-                        Format::Other => findings.push(Finding::new(
-                            Severity::Error,
-                            "unknown-format",
-                            format!(
-                                "root element <{}> is not one of the known formats",
-                                reader.header().root
-                            ),
-                            Location::default(),
-                        )),
+                        Format::Other => {
+                            let root = reader.header().root.to_string();
+                            findings.push(Finding::new(
+                                Severity::Error,
+                                "unknown-format",
+                                format!("root element <{root}> is not one of the known formats"),
+                                Location {
+                                    position: Some(reader.root_position()),
+                                    element_path: Some(format!("/{root}")),
+                                    ..Location::default()
+                                },
+                            ))
+                        }
                         _ => {}
                     }
                 }
