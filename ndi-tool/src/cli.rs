@@ -27,7 +27,9 @@ pub enum Command {
     /// checked against its target file (size and MD5) when the target is among the inputs.
     ///
     /// Exit status: 0 when every file is valid (warnings allowed), 1 when any file has an
-    /// error, 2 on a usage or I/O error such as a missing path.
+    /// error (a file found that cannot be read is such a file, reported with rule `io`), 2 on
+    /// a usage error or a path given that does not exist. When the output pipe closes early
+    /// (`| head`), the run stops quietly with 0.
     #[command(
         after_help = "Examples:\n  ndi-tool validate corpora/demo\n  ndi-tool validate 'SYSTEM on PC1.ndi.gz' policy.npl"
     )]
@@ -43,7 +45,8 @@ pub enum Command {
     /// folders keep their relative path.
     ///
     /// Exit status: 0 when every input loaded (warnings allowed), 1 when some input was
-    /// rejected (the others are still loaded), 2 on a usage or I/O error.
+    /// rejected, including one that cannot be read (the others are still loaded), 2 on a
+    /// usage error or when the output cannot be written.
     #[command(
         after_help = "Examples:\n  ndi-tool convert corpora/demo --out out/demo\n  ndi-tool convert incoming/ --out lake/ --partition-by date --quarantine bad/\n  ndi-tool convert incoming/ --format ndi --out plain/"
     )]

@@ -1,7 +1,8 @@
 //! `ndi-tool`: validate, convert and compare FlexNet-style inventory files.
 //!
 //! `main` only parses flags, runs the command and maps the outcome to an exit code:
-//! 0 success, 1 when some input is invalid or differs, 2 on a usage or I/O error.
+//! 0 success, 1 when some input is invalid (unreadable inputs included: they are accounted
+//! for like any bad file) or differs, 2 on a usage error or when output cannot be written.
 
 mod cli;
 mod commands;
