@@ -54,7 +54,14 @@ pub enum Command {
     /// What changed between two documents (or two folders): added, removed and changed
     /// records, matched by natural keys, whatever the layout, attribute order or compression.
     ///
-    /// Exit status: 0 when equivalent, 1 when they differ, 2 on error.
+    /// Folders are paired by device identity, then by path with a trailing .gz ignored (when
+    /// a folder holds both X and X.gz, the exact name is paired and the other is on one side
+    /// only). A document that cannot be read gets an error line with file, line:column,
+    /// element path and rule (an entry of kind "error" with --json); the others are still
+    /// compared.
+    ///
+    /// Exit status: 0 when equivalent, 1 when they differ, 2 when a document could not be
+    /// read or on a usage error.
     #[command(
         after_help = "Examples:\n  ndi-tool diff yesterday/PC1.ndi.gz today/PC1.ndi.gz\n  ndi-tool diff --json incoming-2024-01-30/ incoming-2024-01-31/"
     )]
@@ -68,12 +75,21 @@ pub enum Command {
     /// Times are device-local wall-clock times in --tz; each run starts at a random delay
     /// within the trigger's window, drawn from --seed (the same seed gives the same runs).
     /// Event triggers (logon, network connect, install) are listed after the timed runs.
+    ///
+    /// The schedule is checked with validate's rules first. An error the runs depend on (any
+    /// error but nds-schedschema, nds-timedatestamp, nds-boolean, nds-catchup and nds-id, and
+    /// a trigger of unknown TYPE) is printed with its position and rule, and no runs are
+    /// printed (exit status 1); other findings are printed as warnings above the runs.
     #[command(
         after_help = "Examples:\n  ndi-tool schedule 'Default Machine Schedule.nds' --tz Europe/Berlin --next 5\n  ndi-tool schedule s.nds --from 2024-03-30T00:00:00 --tz America/New_York --json"
     )]
     Schedule(ScheduleArgs),
     /// The effective packages of a policy (.npl): the same ObjectID in several inner
     /// policies resolved by Precedence (the larger wins; ties: first in the document).
+    ///
+    /// The policy is checked with validate's rules first: any error is printed with its
+    /// position and rule and no packages are printed (exit status 1); warnings are printed
+    /// above the packages.
     #[command(after_help = "Example:\n  ndi-tool policy PC1-5f3a.npl --json")]
     Policy(PolicyArgs),
     /// Print a shell completion script.

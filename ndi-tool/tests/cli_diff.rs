@@ -296,3 +296,269 @@ fn errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("two files or two folders"));
 }
+
+fn corpora() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
+}
+
+/// (kind, section, key, side) of each JSON entry.
+fn entries(out: &Output) -> Vec<(String, String, String, String)> {
+    json_changes(out)
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (field("kind"), field("section"), field("key"), field("side"))
+        })
+        .collect()
+}
+
+#[test]
+fn folders_with_unreadable_documents_still_compare_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old");
+    let new = dir.path().join("new");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    // A readable pair that differs, a readable pair that is equal, a document whose new
+    // upload is truncated, and a broken upload with no counterpart.
+    std::fs::write(old.join("pc1.ndi"), PRETTY).unwrap();
+    std::fs::write(new.join("pc1.ndi"), PRETTY.replace("SN-1", "SN-2")).unwrap();
+    let policy = r#"<Policy AppliesTo="*"><Policy GUID="{A}"><Package href="S.osd" ObjectID="{S}" Precedence="0"/></Policy></Policy>"#;
+    std::fs::write(old.join("p.npl"), policy).unwrap();
+    std::fs::write(new.join("p.npl"), policy).unwrap();
+    let pc2 = PRETTY.replace("UUID-1", "UUID-2").replace("SN-1", "SN-9");
+    std::fs::write(old.join("pc2.ndi"), &pc2).unwrap();
+    std::fs::write(new.join("pc2.ndi"), gzip(&pc2.as_bytes()[..400])).unwrap();
+    std::fs::write(new.join("upload.ndi"), "<Inventory>\n  <Hardware>\n").unwrap();
+
+    let out = run(&["diff", "--json", s(&old), s(&new)]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        entries(&out),
+        [
+            (
+                "changed".to_string(),
+                "hardware".to_string(),
+                "Win32_BIOS[0].SerialNumber".to_string(),
+                String::new()
+            ),
+            (
+                "error".into(),
+                "documents".into(),
+                "pc2.ndi".into(),
+                "new".into()
+            ),
+            (
+                "error".into(),
+                "documents".into(),
+                "upload.ndi".into(),
+                "new".into()
+            ),
+        ],
+        "the readable pairs are compared; the old pc2.ndi is not reported as removed"
+    );
+    let changes = json_changes(&out);
+    assert_eq!(changes[0]["document"], "pc1.ndi");
+    let pc2_error = &changes[1];
+    assert_eq!(pc2_error["path"], s(&new.join("pc2.ndi")));
+    assert_eq!(pc2_error["not_compared_with"], s(&old.join("pc2.ndi")));
+    assert!(pc2_error["line"].as_u64().unwrap() > 1, "{pc2_error}");
+    let upload = &changes[2];
+    assert_eq!(
+        (
+            &upload["rule"],
+            &upload["line"],
+            &upload["column"],
+            &upload["element_path"],
+            &upload["not_compared_with"]
+        ),
+        (
+            &json!("truncated"),
+            &json!(3),
+            &json!(1),
+            &json!("/Inventory/Hardware[1]"),
+            &Value::Null
+        )
+    );
+    // One error line per unreadable document, naming file, position and rule; the summary
+    // counts them.
+    let upload_line = format!(
+        "ndi-tool: {}:3:1 (byte 25) at /Inventory/Hardware[1]: document ends before </Hardware> (truncated file?) [truncated]\n",
+        s(&new.join("upload.ndi"))
+    );
+    assert!(stderr.contains(&upload_line), "{stderr}");
+    let pc2_line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("ndi-tool: {}:", s(&new.join("pc2.ndi")))))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        pc2_line.contains("[xml-syntax]")
+            && pc2_line.ends_with(&format!("; not compared with {}", s(&old.join("pc2.ndi")))),
+        "{pc2_line}"
+    );
+    assert!(
+        stderr.contains("2 documents compared: 1 equivalent, 1 differ")
+            && stderr.contains("0 only in old, 0 only in new; 2 could not be read")
+            && stderr
+                .ends_with("ndi-tool: 2 documents could not be read (the others were compared)\n"),
+        "{stderr}"
+    );
+
+    // Text: the differing pair is printed.
+    let out = run(&["diff", s(&old), s(&new)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("=== pc1.ndi\nhardware\n  ~ Win32_BIOS[0].SerialNumber\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("pc2.ndi"), "{stdout}");
+    assert!(text(&out.stderr).contains(&upload_line));
+
+    // --quiet: no changes, but the errors.
+    let out = run(&["diff", "--quiet", s(&old), s(&new)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout), "");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&upload_line), "{stderr}");
+    assert!(!stderr.contains("documents compared"), "{stderr}");
+
+    // Equal readable documents and one unreadable: still an error (2), not "equivalent".
+    std::fs::write(new.join("pc1.ndi"), PRETTY).unwrap();
+    let out = run(&["diff", "--json", s(&old), s(&new)]);
+    assert_eq!(out.status.code(), Some(2));
+    let kinds: Vec<String> = entries(&out).into_iter().map(|e| e.0).collect();
+    assert_eq!(kinds, ["error", "error"]);
+}
+
+/// Copies the policy, schedule, catalog, discovery and VDI files of the demo corpus into
+/// `plain` as they are and into `gzipped` gzipped (`X.npl` becomes `X.npl.gz`).
+fn small_formats(plain: &Path, gzipped: &Path) -> Vec<String> {
+    std::fs::create_dir_all(plain).unwrap();
+    std::fs::create_dir_all(gzipped).unwrap();
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(corpora().join("demo")).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        if ["npl", "nds", "osd", "disco", "vdi"]
+            .iter()
+            .any(|ext| name.ends_with(&format!(".{ext}")))
+        {
+            let bytes = std::fs::read(&p).unwrap();
+            std::fs::write(plain.join(&name), &bytes).unwrap();
+            std::fs::write(gzipped.join(format!("{name}.gz")), gzip(&bytes)).unwrap();
+            names.push(name);
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn folders_match_documents_whatever_their_compression() {
+    let dir = tempfile::tempdir().unwrap();
+    let (d1, d2) = (dir.path().join("d1"), dir.path().join("d2"));
+    let names = small_formats(&d1, &d2);
+    assert_eq!(names.len(), 5, "{names:?}");
+
+    for (a, b) in [(&d1, &d2), (&d2, &d1)] {
+        let out = run(&["diff", s(a), s(b)]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(
+            stderr.contains("5 documents compared: 5 equivalent, 0 differ")
+                && stderr.contains("0 only in old, 0 only in new"),
+            "{stderr}"
+        );
+    }
+
+    // A change in a gzipped counterpart is reported under both names.
+    let npl = names.iter().find(|n| n.ends_with(".npl")).unwrap();
+    let changed = std::fs::read_to_string(d1.join(npl)).unwrap().replacen(
+        r#"Precedence="0""#,
+        r#"Precedence="7""#,
+        1,
+    );
+    std::fs::write(d2.join(format!("{npl}.gz")), gzip(changed.as_bytes())).unwrap();
+    let out = run(&["diff", "--json", s(&d1), s(&d2)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let changes = json_changes(&out);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["section"], "packages");
+    assert_eq!(changes[0]["document"], format!("{npl} -> {npl}.gz"));
+}
+
+#[test]
+fn a_folder_with_a_plain_and_a_gzipped_copy_pairs_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = r#"<Policy AppliesTo="*"><Policy GUID="{A}"><Package href="S.osd" ObjectID="{S}" Precedence="0"/></Policy></Policy>"#;
+    let other = plain.replace(r#"Precedence="0""#, r#"Precedence="9""#);
+    let folder = |name: &str, files: &[(&str, Vec<u8>)]| {
+        let d = dir.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        for (f, bytes) in files {
+            std::fs::write(d.join(f), bytes).unwrap();
+        }
+        d
+    };
+    let one_plain = folder("one-plain", &[("p.npl", plain.as_bytes().to_vec())]);
+    let one_gz = folder("one-gz", &[("p.npl.gz", gzip(plain.as_bytes()))]);
+    let both = folder(
+        "both",
+        &[
+            ("p.npl", plain.as_bytes().to_vec()),
+            ("p.npl.gz", gzip(other.as_bytes())),
+        ],
+    );
+    let upper = folder("upper", &[("p.npl.GZ", gzip(plain.as_bytes()))]);
+
+    // The copy named exactly as on the other side is compared; the other is on one side only.
+    let out = run(&["diff", "--json", s(&one_plain), s(&both)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        entries(&out),
+        [(
+            "added".to_string(),
+            "documents".to_string(),
+            "p.npl.gz".to_string(),
+            String::new()
+        )]
+    );
+    let out = run(&["diff", "--json", s(&both), s(&one_gz)]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = entries(&out);
+    assert_eq!(
+        e.iter()
+            .map(|e| (e.0.as_str(), e.2.as_str()))
+            .collect::<Vec<_>>(),
+        [("removed", "p.npl"), ("changed", "{S}")],
+        "p.npl.gz pairs with p.npl.gz (and differs), p.npl is only in old"
+    );
+    assert_eq!(json_changes(&out)[1]["document"], "p.npl.gz");
+    // Neither name on the other side: nothing is paired (no arbitrary choice).
+    let out = run(&["diff", "--json", s(&both), s(&upper)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        entries(&out)
+            .iter()
+            .map(|e| (e.0.as_str(), e.2.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("removed", "p.npl"),
+            ("added", "p.npl.GZ"),
+            ("removed", "p.npl.gz")
+        ]
+    );
+    // A single copy on each side pairs whatever the case of `.gz`.
+    let out = run(&["diff", s(&one_plain), s(&upper)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The same result every time.
+    let first = run(&["diff", "--json", "-j", "2", s(&both), s(&upper)]).stdout;
+    for _ in 0..3 {
+        assert_eq!(
+            run(&["diff", "--json", "-j", "2", s(&both), s(&upper)]).stdout,
+            first
+        );
+    }
+}

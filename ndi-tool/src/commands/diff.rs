@@ -1,11 +1,16 @@
 //! `diff`: semantic differences between two documents or two folders (the comparison itself
 //! is `ndi_tool::diff`; this is reading, pairing and reporting).
+//!
+//! Folders: documents are paired by identity, then by path without `.gz`
+//! (`ndi_tool::diff::path_key`). A document that cannot be read is paired by its path too; it
+//! gets an error line (and a `"kind": "error"` entry with `--json`), its pair is not
+//! compared, every other pair is, and the command ends with an error (exit 2).
 
 use std::io::Write;
 use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use ndi_format::InputBuffer;
 use ndi_tool::diff::{Change, ChangeKind, Detail, DocumentId, Section, Snapshot, Values};
 use rayon::prelude::*;
@@ -31,14 +36,19 @@ struct Summary {
     only_new: usize,
     /// Documents only in the old folder.
     only_old: usize,
+    /// Documents that could not be read (folders only; their pairs are not compared).
+    unreadable: usize,
     folders: bool,
 }
 
 pub fn run(args: &DiffArgs) -> Result<Outcome> {
     let old_meta = std::fs::metadata(&args.old).with_context(|| args.old.display().to_string())?;
     let new_meta = std::fs::metadata(&args.new).with_context(|| args.new.display().to_string())?;
-    let (changes, summary) = match (old_meta.is_dir(), new_meta.is_dir()) {
-        (false, false) => diff_files(args)?,
+    let (changes, summary, unreadable) = match (old_meta.is_dir(), new_meta.is_dir()) {
+        (false, false) => {
+            let (changes, summary) = diff_files(args)?;
+            (changes, summary, Vec::new())
+        }
         (true, true) => diff_folders(args)?,
         (old_dir, _) => {
             let what = |dir: bool| if dir { "folder" } else { "file" };
@@ -54,7 +64,11 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
     if !args.quiet {
         let mut out = anstream::stdout().lock();
         if args.json {
-            let items: Vec<serde_json::Value> = changes.iter().map(Change::to_json).collect();
+            let items: Vec<serde_json::Value> = changes
+                .iter()
+                .map(Change::to_json)
+                .chain(unreadable.iter().map(Unreadable::to_json))
+                .collect();
             writeln!(out, "{}", serde_json::Value::Array(items))?;
         } else if !changes.is_empty() {
             writeln!(out, "{REMOVED}--- {}{REMOVED:#}", args.old.display())?;
@@ -62,7 +76,20 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
             render(&mut out, &changes)?;
         }
         out.flush()?;
+    }
+    // Errors are reported even with --quiet.
+    for u in &unreadable {
+        error_line(&u.line());
+    }
+    if !args.quiet {
         error_line(&summary_line(&changes, &summary));
+    }
+    if !unreadable.is_empty() {
+        let n = unreadable.len();
+        bail!(
+            "{n} {} could not be read (the others were compared)",
+            if n == 1 { "document" } else { "documents" }
+        );
     }
     Ok(if changes.is_empty() {
         Outcome::Success
@@ -124,31 +151,114 @@ fn document_change(kind: ChangeKind, file: &InputFile, id: &DocumentId) -> Chang
     }
 }
 
-/// Reads every document of a folder for its identity; all errors are reported.
-fn identify(files: &[InputFile]) -> Vec<Result<DocumentId>> {
+/// Which folder a document is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    Old,
+    New,
+}
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+        }
+    }
+}
+
+/// A document of a folder that could not be read. It is reported, and the document it was
+/// paired with (if any) is not compared; the other documents are.
+#[derive(Debug)]
+struct Unreadable {
+    /// The folder it is in.
+    side: Side,
+    /// Its path relative to that folder.
+    relative: String,
+    /// Its path.
+    path: std::path::PathBuf,
+    /// Why it could not be read: position, element path and rule.
+    error: ndi_format::Error,
+    /// The document it was paired with in the other folder, which was not compared.
+    counterpart: Option<std::path::PathBuf>,
+}
+
+impl Unreadable {
+    fn new(side: Side, file: &InputFile, error: ndi_format::Error) -> Self {
+        let error = if error.location().file.is_none() {
+            error.with_file(&file.path)
+        } else {
+            error
+        };
+        Unreadable {
+            side,
+            relative: relative(file),
+            path: file.path.clone(),
+            error,
+            counterpart: None,
+        }
+    }
+
+    /// One line for stderr: the error with its file, position, element path and rule.
+    fn line(&self) -> String {
+        match &self.counterpart {
+            Some(other) => format!(
+                "ndi-tool: {}; not compared with {}",
+                self.error,
+                other.display()
+            ),
+            None => format!("ndi-tool: {}", self.error),
+        }
+    }
+
+    /// The entry of `--json` output: `kind` `error`, section `documents`, `key` (the relative
+    /// path), `side`, `path`, `rule`, `message`, `line`, `column`, `offset`,
+    /// `element_path`, and `not_compared_with` (the counterpart's path or null).
+    fn to_json(&self) -> serde_json::Value {
+        let location = self.error.location();
+        let pos = location.position;
+        serde_json::json!({
+            "kind": "error",
+            "section": Section::Documents.name(),
+            "key": self.relative,
+            "side": self.side.name(),
+            "path": self.path.display().to_string(),
+            "rule": self.error.rule(),
+            "message": self.error.message(),
+            "line": pos.map(|p| p.line).filter(|l| *l > 0),
+            "column": pos.map(|p| p.column).filter(|c| *c > 0),
+            "offset": pos.map(|p| p.offset),
+            "element_path": location.element_path,
+            "not_compared_with": self.counterpart.as_ref().map(|p| p.display().to_string()),
+        })
+    }
+}
+
+/// Reads every document of a folder for its identity. A document that cannot be read keeps
+/// its path as identity (so it pairs with its counterpart) and its error.
+fn identify(files: &[InputFile]) -> Vec<(DocumentId, Option<ndi_format::Error>)> {
     files
         .par_iter()
         .map_init(InputBuffer::new, |buffer, f| {
-            read(&f.path, buffer, Detail::Summary).map(|s| DocumentId::new(&s, relative(f)))
+            match Snapshot::from_path(&f.path, buffer, Detail::Summary) {
+                Ok(s) => (DocumentId::new(&s, relative(f)), None),
+                Err(e) => (DocumentId::unreadable(relative(f)), Some(e)),
+            }
         })
         .collect()
 }
 
-fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary)> {
+/// The changes between two folders, and the documents that could not be read.
+fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>)> {
     let old_files = expand(std::slice::from_ref(&args.old))?;
     let new_files = expand(std::slice::from_ref(&args.new))?;
     let pool = pool(args.threads)?;
-    let (old_ids, new_ids) =
+    let (old_read, new_read) =
         pool.install(|| rayon::join(|| identify(&old_files), || identify(&new_files)));
-    let mut errors = Vec::new();
-    let mut collect = |ids: Vec<Result<DocumentId>>| -> Vec<DocumentId> {
-        ids.into_iter()
-            .filter_map(|r| r.map_err(|e| errors.push(e)).ok())
-            .collect()
-    };
-    let old_ids = collect(old_ids);
-    let new_ids = collect(new_ids);
-    fail_on(errors)?;
+    let (old_ids, mut old_errors): (Vec<DocumentId>, Vec<Option<ndi_format::Error>>) =
+        old_read.into_iter().unzip();
+    let (new_ids, mut new_errors): (Vec<DocumentId>, Vec<Option<ndi_format::Error>>) =
+        new_read.into_iter().unzip();
 
     let pairs = ndi_tool::diff::pair_documents(&old_ids, &new_ids);
     let mut summary = Summary {
@@ -156,8 +266,25 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary)> {
         ..Summary::default()
     };
     let mut changes = Vec::new();
+    let mut unreadable = Vec::new();
     let mut matched: Vec<(usize, usize)> = Vec::new();
     for pair in &pairs {
+        let old_error = pair.0.and_then(|i| old_errors[i].take());
+        let new_error = pair.1.and_then(|j| new_errors[j].take());
+        let failed = old_error.is_some() || new_error.is_some();
+        if let (Some(i), Some(e)) = (pair.0, old_error) {
+            let mut u = Unreadable::new(Side::Old, &old_files[i], e);
+            u.counterpart = pair.1.map(|j| new_files[j].path.clone());
+            unreadable.push(u);
+        }
+        if let (Some(j), Some(e)) = (pair.1, new_error) {
+            let mut u = Unreadable::new(Side::New, &new_files[j], e);
+            u.counterpart = pair.0.map(|i| old_files[i].path.clone());
+            unreadable.push(u);
+        }
+        if failed {
+            continue;
+        }
         match *pair {
             (Some(i), Some(j)) => matched.push((i, j)),
             (Some(i), None) => {
@@ -188,51 +315,60 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary)> {
             format!("{a} -> {b}")
         }
     };
-    let results: Vec<Result<(String, Vec<Change>)>> = pool.install(|| {
+    type PairResult = std::result::Result<(String, Vec<Change>), Vec<Unreadable>>;
+    let results: Vec<PairResult> = pool.install(|| {
         matched
             .par_iter()
             .map_init(
                 || (InputBuffer::new(), InputBuffer::new()),
                 |(ba, bb), &(i, j)| {
-                    let old = read(&old_files[i].path, ba, Detail::Records)?;
-                    let new = read(&new_files[j].path, bb, Detail::Records)?;
-                    let document = label(i, j);
-                    let mut changes = ndi_tool::diff::diff(&old, &new);
-                    for c in &mut changes {
-                        c.document = Some(document.clone());
+                    let (of, nf) = (&old_files[i], &new_files[j]);
+                    let old = Snapshot::from_path(&of.path, ba, Detail::Records);
+                    let new = Snapshot::from_path(&nf.path, bb, Detail::Records);
+                    match (old, new) {
+                        (Ok(old), Ok(new)) => {
+                            let document = label(i, j);
+                            let mut changes = ndi_tool::diff::diff(&old, &new);
+                            for c in &mut changes {
+                                c.document = Some(document.clone());
+                            }
+                            Ok((document, changes))
+                        }
+                        (old, new) => {
+                            let mut failed = Vec::new();
+                            if let Err(e) = old {
+                                let mut u = Unreadable::new(Side::Old, of, e);
+                                u.counterpart = Some(nf.path.clone());
+                                failed.push(u);
+                            }
+                            if let Err(e) = new {
+                                let mut u = Unreadable::new(Side::New, nf, e);
+                                u.counterpart = Some(of.path.clone());
+                                failed.push(u);
+                            }
+                            Err(failed)
+                        }
                     }
-                    Ok((document, changes))
                 },
             )
             .collect()
     });
-    let mut errors = Vec::new();
-    let mut per_document: Vec<(String, Vec<Change>)> = results
-        .into_iter()
-        .filter_map(|r| r.map_err(|e| errors.push(e)).ok())
-        .collect();
-    fail_on(errors)?;
+    let mut per_document: Vec<(String, Vec<Change>)> = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => per_document.push(d),
+            Err(failed) => unreadable.extend(failed),
+        }
+    }
     per_document.sort_by(|a, b| a.0.cmp(&b.0));
     summary.compared = per_document.len();
     for (_, c) in per_document {
         summary.differing += usize::from(!c.is_empty());
         changes.extend(c);
     }
-    Ok((changes, summary))
-}
-
-/// Reports every error; fails with the only one, or with a count.
-fn fail_on(mut errors: Vec<anyhow::Error>) -> Result<()> {
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(errors.remove(0)),
-        n => {
-            for e in &errors {
-                error_line(&format!("ndi-tool: {e:#}"));
-            }
-            Err(anyhow!("{n} documents could not be read"))
-        }
-    }
+    unreadable.sort_by(|a, b| a.relative.cmp(&b.relative).then(a.side.cmp(&b.side)));
+    summary.unreadable = unreadable.len();
+    Ok((changes, summary, unreadable))
 }
 
 fn style(kind: ChangeKind) -> Style {
@@ -309,14 +445,18 @@ fn summary_line(changes: &[Change], s: &Summary) -> String {
             format!("{records} changes: {detail}")
         };
     }
-    format!(
+    let mut line = format!(
         "{} documents compared: {} equivalent, {} differ ({records} changes: {detail}); {} only in old, {} only in new",
         s.compared,
         s.compared - s.differing,
         s.differing,
         s.only_old,
         s.only_new
-    )
+    );
+    if s.unreadable > 0 {
+        line.push_str(&format!("; {} could not be read", s.unreadable));
+    }
+    line
 }
 
 #[cfg(test)]

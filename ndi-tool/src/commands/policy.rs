@@ -1,17 +1,41 @@
 //! `policy`: the effective packages of a policy.
+//!
+//! The policy is first checked with the rules `validate` runs
+//! ([`npl_format::validate_policy`]). Any error (reader errors, `npl-required`, `npl-href`,
+//! `npl-objectid-duplicate`, `npl-precedence`) withholds the answer: without a usable
+//! `ObjectID`, `href` or `Precedence` the effective packages would be wrong. The findings are
+//! printed as errors and the exit status is 1. Warnings (`npl-guid`, `npl-precedence-missing`,
+//! which ranks lowest as documented, and reader warnings) are printed above the answer.
 
 use std::io::Write;
 
 use anyhow::{Context, Result, anyhow};
+use ndi_format::{Finding, Severity};
 use npl_format::Policy;
 use serde_json::json;
 
 use crate::cli::PolicyArgs;
 use crate::commands::Outcome;
+use crate::commands::schedule::gate_findings;
 use crate::output::line;
+
+/// Whether a finding of the policy rules makes the effective packages wrong: every error.
+fn affects_packages(f: &Finding) -> bool {
+    f.severity == Severity::Error
+}
 
 pub fn run(args: &PolicyArgs) -> Result<Outcome> {
     let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
+    let findings = npl_format::validate_policy(&bytes);
+    if !gate_findings(
+        &args.file,
+        &bytes,
+        findings,
+        affects_packages,
+        "effective packages",
+    ) {
+        return Ok(Outcome::Failure);
+    }
     let policy = Policy::from_slice(&bytes).map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;
     let packages = policy.effective_packages();
     let mut out = std::io::stdout().lock();

@@ -1,17 +1,95 @@
 //! `schedule`: the next runs of a schedule.
+//!
+//! The schedule is first checked with the rules `validate` runs
+//! ([`nds_format::validate_schedule`]). A finding that makes the computed runs wrong or
+//! incomplete ([`affects_runs`]) withholds the answer: the findings are printed as errors and
+//! the exit status is 1. Other findings are printed as warnings above the answer.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDateTime;
+use ndi_format::tree::Locator;
+use ndi_format::{Finding, Reader, Severity};
 use nds_format::Schedule;
 use serde_json::json;
 
 use crate::cli::ScheduleArgs;
 use crate::commands::Outcome;
-use crate::output::line;
+use crate::commands::validate::format_finding;
+use crate::inputs::InputFile;
+use crate::output::{error_line, line};
 
 const LOCAL: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// Whether a finding of the schedule rules makes the next runs wrong or incomplete, so that
+/// `schedule` must not print them.
+///
+/// Every error does, except those about attributes the calculator and the output do not use:
+/// `nds-schedschema` and `nds-timedatestamp` (file metadata), `nds-boolean` (`NETWORK`),
+/// `nds-catchup` (only catch-up after downtime) and `nds-id` (an ID that is not a braced
+/// GUID is printed as written). Warnings do not, except `nds-trigger-type`: a trigger of an
+/// unknown `TYPE` is not computed, so its runs would be missing from the answer.
+pub(crate) fn affects_runs(f: &Finding) -> bool {
+    match f.severity {
+        Severity::Error => !matches!(
+            f.rule,
+            "nds-schedschema" | "nds-timedatestamp" | "nds-boolean" | "nds-catchup" | "nds-id"
+        ),
+        Severity::Warning => f.rule == "nds-trigger-type",
+    }
+}
+
+/// Prints the findings of `file` (whose content is `bytes`) that do not affect the answer as
+/// warnings (stderr) and, when some do, prints those as errors followed by a line saying
+/// that `what` was not computed; returns whether the answer may be printed. Shared with
+/// `policy`.
+pub(crate) fn gate_findings(
+    file: &Path,
+    bytes: &[u8],
+    mut findings: Vec<Finding>,
+    affects: fn(&Finding) -> bool,
+    what: &str,
+) -> bool {
+    let input = InputFile {
+        path: file.to_path_buf(),
+        relative: file.to_path_buf(),
+    };
+    let mut fatal = 0;
+    for f in &mut findings {
+        f.location.file = Some(file.to_path_buf());
+        if f.rule == "unexpected-root" && f.location.position.is_none() {
+            // The typed readers report a wrong root without its place: point at it.
+            if let Ok(reader) = Reader::from_slice(bytes) {
+                let root = reader.header().root.to_string();
+                let loc = Locator::new(bytes);
+                let at = loc.location(loc.root_offset(&root), &format!("/{root}"));
+                f.location.position = at.position;
+                f.location.element_path = at.element_path;
+            }
+        }
+        if affects(f) {
+            f.severity = Severity::Error;
+            fatal += 1;
+        } else {
+            f.severity = Severity::Warning;
+        }
+    }
+    // Errors first, each group in document order.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in &findings {
+        error_line(&format_finding(&input, f));
+    }
+    if fatal > 0 {
+        error_line(&format!(
+            "ndi-tool: {}: {what} not computed: {fatal} {} above",
+            file.display(),
+            if fatal == 1 { "error" } else { "errors" },
+        ));
+    }
+    fatal == 0
+}
 
 pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
     let tz: chrono_tz::Tz = args.tz.parse().map_err(|_| {
@@ -26,6 +104,10 @@ pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
         None => chrono::Utc::now().with_timezone(&tz).naive_local(),
     };
     let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
+    let findings = nds_format::validate_schedule(&bytes);
+    if !gate_findings(&args.file, &bytes, findings, affects_runs, "next runs") {
+        return Ok(Outcome::Failure);
+    }
     let schedule =
         Schedule::from_slice(&bytes).map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;
     let runs = schedule.next_runs(from, tz, args.next, args.seed);

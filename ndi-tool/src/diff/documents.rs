@@ -8,7 +8,8 @@ use super::snapshot::Snapshot;
 
 /// A kind of identity key, strongest first. Documents are matched kind by kind: first by
 /// hardware UUID, then by serial number, then by machine name and scope (inventories) or
-/// device name and domain (usage), and last by path relative to the folder.
+/// device name and domain (usage), and last by path relative to the folder with a trailing
+/// `.gz` removed ([`path_key`]), so that compression never changes a document's identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityKind {
     /// Inventory: hardware UUID (`Win32_ComputerSystemProduct.UUID` and the like).
@@ -19,7 +20,7 @@ pub enum IdentityKind {
     MachineName,
     /// Usage: `NAME` and `DOMAIN` of the managed device.
     UsageDevice,
-    /// Any format: the path relative to the folder.
+    /// Any format: the path relative to the folder, without a trailing `.gz` ([`path_key`]).
     RelativePath,
 }
 
@@ -45,13 +46,30 @@ impl IdentityKind {
     }
 }
 
+/// The identity of a document by its path relative to its folder: the path with one trailing
+/// `.gz` (any case) removed, so that `X.npl` and `X.npl.gz` are the same document.
+///
+/// ```
+/// assert_eq!(ndi_tool::diff::path_key("sub/X.npl.gz"), "sub/X.npl");
+/// assert_eq!(ndi_tool::diff::path_key("X.NDI.GZ"), "X.NDI");
+/// assert_eq!(ndi_tool::diff::path_key("X.npl"), "X.npl");
+/// assert_eq!(ndi_tool::diff::path_key(".gz"), ".gz");
+/// ```
+pub fn path_key(relative: &str) -> &str {
+    match relative.split_at_checked(relative.len().saturating_sub(3)) {
+        Some((head, tail)) if !head.is_empty() && tail.eq_ignore_ascii_case(".gz") => head,
+        _ => relative,
+    }
+}
+
 /// What identifies one document of a folder: its format, its identity keys (normalised:
-/// trimmed, UUID and serial upper-case, names lower-case) and its relative path.
+/// trimmed, UUID and serial upper-case, names lower-case, paths without `.gz`) and its
+/// relative path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentId {
     /// The document's format.
     pub format: Format,
-    /// Identity keys, strongest first; the relative path is always the last.
+    /// Identity keys, strongest first; the relative path ([`path_key`]) is always the last.
     pub keys: Vec<(IdentityKind, String)>,
     /// Path relative to the folder, with `/` separators.
     pub relative: String,
@@ -98,10 +116,24 @@ impl DocumentId {
             ),
             _ => {}
         }
-        push(IdentityKind::RelativePath, Some(relative.clone()));
+        push(
+            IdentityKind::RelativePath,
+            Some(path_key(&relative).to_string()),
+        );
         DocumentId {
             format: snapshot.format(),
             keys,
+            relative,
+        }
+    }
+
+    /// The identity of a document that could not be read: format [`Format::Other`] and its
+    /// relative path as the only key, so that it still pairs with its counterpart by path.
+    pub fn unreadable(relative: impl Into<String>) -> DocumentId {
+        let relative = relative.into();
+        DocumentId {
+            format: Format::Other,
+            keys: vec![(IdentityKind::RelativePath, path_key(&relative).to_string())],
             relative,
         }
     }
@@ -114,10 +146,10 @@ impl DocumentId {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The strongest key as `kind:value` (e.g. `uuid:4C4C4544-...`).
+    /// The strongest key as `kind:value` (e.g. `uuid:4C4C4544-...`, `path:sub/X.npl`).
     pub fn describe(&self) -> String {
         self.keys.first().map_or_else(
-            || format!("path:{}", self.relative),
+            || format!("path:{}", path_key(&self.relative)),
             |(k, v)| format!("{}:{v}", k.name()),
         )
     }
@@ -126,9 +158,13 @@ impl DocumentId {
 /// Pairs the documents of two folders: each item is (index in `old`, index in `new`); a
 /// document found on one side only has `None` on the other. Keys are tried strongest first
 /// ([`IdentityKind::ALL`]); device keys only match documents of the same format. When a key
-/// is shared by several documents on a side, those with the same relative path are paired,
-/// and the rest only if exactly one remains on each side. Pairs come first, in the order of
-/// the old documents, then documents only in `new`.
+/// is shared by several documents on a side, those with exactly the same relative path are
+/// paired first, then those whose [`path_key`] is unique on both sides, and the rest only if
+/// exactly one remains on each side. So when a folder holds both `X.npl` and `X.npl.gz`, the
+/// one named exactly as on the other side is paired and the other is a document on one side
+/// only; when neither name is on the other side (`X.npl.GZ` there), none is paired. The
+/// result depends only on the two lists. Pairs come first, in the order of the old
+/// documents, then documents only in `new`.
 pub fn pair_documents(
     old: &[DocumentId],
     new: &[DocumentId],
@@ -156,21 +192,40 @@ pub fn pair_documents(
             if os.is_empty() || ns.is_empty() {
                 continue;
             }
-            let mut pairs = Vec::new();
+            let mut pairs: Vec<(usize, usize)> = Vec::new();
             if os.len() == 1 && ns.len() == 1 {
                 pairs.push((os[0], ns[0]));
             } else {
+                // 1. The same relative path (unique on each side: one folder, one name).
                 for &i in os.iter() {
-                    if let Some(&j) = ns
-                        .iter()
-                        .find(|&&j| new[j].relative == old[i].relative && new_match[j].is_none())
-                    {
+                    if let Some(&j) = ns.iter().find(|&&j| new[j].relative == old[i].relative) {
                         pairs.push((i, j));
-                        new_match[j] = Some(i);
                     }
                 }
                 os.retain(|i| !pairs.iter().any(|(p, _)| p == i));
                 ns.retain(|j| !pairs.iter().any(|(_, q)| q == j));
+                // 2. The same path up to compression, when unique on both sides.
+                let unique = |ids: &[DocumentId], among: &[usize], key: &str| {
+                    among
+                        .iter()
+                        .filter(|&&k| path_key(&ids[k].relative) == key)
+                        .count()
+                        == 1
+                };
+                let mut by_path = Vec::new();
+                for &i in os.iter() {
+                    let key = path_key(&old[i].relative);
+                    if !unique(old, os, key) || !unique(new, ns, key) {
+                        continue;
+                    }
+                    if let Some(&j) = ns.iter().find(|&&j| path_key(&new[j].relative) == key) {
+                        by_path.push((i, j));
+                    }
+                }
+                os.retain(|i| !by_path.iter().any(|(p, _)| p == i));
+                ns.retain(|j| !by_path.iter().any(|(_, q)| q == j));
+                pairs.extend(by_path);
+                // 3. A single document left on each side.
                 if os.len() == 1 && ns.len() == 1 {
                     pairs.push((os[0], ns[0]));
                 }
@@ -262,5 +317,63 @@ mod tests {
         let new = vec![ndi("U1", "", "b", "b.ndi"), ndi("U1", "", "a", "a.ndi")];
         let pairs = pair_documents(&old, &new);
         assert_eq!(pairs, [(Some(0), Some(1)), (Some(1), Some(0))]);
+    }
+
+    fn npl(relative: &str) -> DocumentId {
+        let s = Snapshot::from_slice(br#"<Policy><Policy GUID="{A}"/></Policy>"#).unwrap();
+        DocumentId::new(&s, relative)
+    }
+
+    #[test]
+    fn paths_match_whatever_the_compression() {
+        let d = npl("sub/X.npl.gz");
+        assert_eq!(d.key(IdentityKind::RelativePath), Some("sub/X.npl"));
+        assert_eq!(d.relative, "sub/X.npl.gz");
+        assert_eq!(d.describe(), "path:sub/X.npl");
+        let pairs = pair_documents(
+            &[npl("X.npl"), npl("Y.nds")],
+            &[npl("Y.nds.GZ"), npl("X.npl.gz")],
+        );
+        assert_eq!(pairs, [(Some(0), Some(1)), (Some(1), Some(0))]);
+    }
+
+    #[test]
+    fn plain_and_gzipped_copies_pair_by_exact_name_first() {
+        let both = [npl("X.npl"), npl("X.npl.gz")];
+        assert_eq!(
+            pair_documents(&both, &[npl("X.npl.gz")]),
+            [(Some(0), None), (Some(1), Some(0))]
+        );
+        assert_eq!(
+            pair_documents(&[npl("X.npl")], &both),
+            [(Some(0), Some(0)), (None, Some(1))]
+        );
+        // Neither name on the other side: no arbitrary choice.
+        assert_eq!(
+            pair_documents(&both, &[npl("X.npl.GZ")]),
+            [(Some(0), None), (Some(1), None), (None, Some(0))]
+        );
+        // Clones sharing a device key pair by path up to compression.
+        let old = vec![ndi("U1", "", "a", "a.ndi"), ndi("U1", "", "b", "b.ndi")];
+        let new = vec![
+            ndi("U1", "", "b", "b.ndi.gz"),
+            ndi("U1", "", "a", "a.ndi.gz"),
+        ];
+        assert_eq!(
+            pair_documents(&old, &new),
+            [(Some(0), Some(1)), (Some(1), Some(0))]
+        );
+    }
+
+    #[test]
+    fn unreadable_documents_pair_by_path_only() {
+        let broken = DocumentId::unreadable("X.ndi.gz");
+        assert_eq!(broken.format, Format::Other);
+        assert_eq!(
+            broken.keys,
+            [(IdentityKind::RelativePath, "X.ndi".to_string())]
+        );
+        let pairs = pair_documents(&[ndi("U1", "S1", "pc", "X.ndi")], &[broken]);
+        assert_eq!(pairs, [(Some(0), Some(0))]);
     }
 }

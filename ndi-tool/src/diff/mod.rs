@@ -44,7 +44,10 @@
 //! ```
 //!
 //! Folders are compared document by document: [`DocumentId`] gathers each document's
-//! identity and [`pair_documents`] matches them across the two folders.
+//! identity and [`pair_documents`] matches them across the two folders (by device identity,
+//! then by relative path without a trailing `.gz`, [`path_key`]). A document that cannot be
+//! read still takes part by its path ([`DocumentId::unreadable`]), so that its counterpart is
+//! not mistaken for a document on one side only.
 
 mod change;
 mod documents;
@@ -54,7 +57,7 @@ mod snapshot;
 use std::cmp::Ordering;
 
 pub use change::{Change, ChangeKind, Key, Section, Values};
-pub use documents::{DocumentId, IdentityKind, pair_documents};
+pub use documents::{DocumentId, IdentityKind, pair_documents, path_key};
 pub use snapshot::{ClassStats, Detail, RecordRef, Snapshot, Stats};
 
 use change::display_key;
