@@ -1,24 +1,12 @@
 //! The binary on temporary folders: output lines and exit codes of validate, convert,
 //! generate and completions.
 
+mod common;
+
+use common::{bin, corpora, run, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ndi-tool"))
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).env("NO_COLOR", "1").output().unwrap()
-}
-
-fn corpora() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::{Command, Stdio};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -1,28 +1,11 @@
 //! `convert` on awkward folders: many rejected files of one name, inputs that map to the same
 //! output name, quarantine with the XML formats.
 
+mod common;
+
+use common::{corpora, run, s, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ndi-tool"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn corpora() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// `n` folders, each with a truncated `x.ndi` that says which folder it is from.
 fn same_named_bad_files(root: &Path, n: usize) {

@@ -1,26 +1,14 @@
 //! `ndi-tool diff` on temporary files and folders: exit codes, JSON change objects, text.
 
+mod common;
+
+use common::{corpora, run, s, text};
+
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ndi-tool"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -295,10 +283,6 @@ fn errors_exit_2() {
     let out = run(&["diff", s(&old), s(&a)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("two files or two folders"));
-}
-
-fn corpora() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
 }
 
 /// (kind, section, key, side) of each JSON entry.

@@ -2,24 +2,12 @@
 //! the same checks as `validate`; a finding that makes the answer wrong is an error (file,
 //! line:column, element path, rule), no answer, exit 1; others are warnings above the answer.
 
+mod common;
+
+use common::{corpora, run, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ndi-tool"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn corpora() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::Output;
 
 /// The one finding of a golden invalid file: (severity, rule, line:column, element path).
 fn expected_finding(file: &Path) -> (String, String, String, String) {
