@@ -4,6 +4,7 @@
 //! 0 success, 1 when some input is invalid (unreadable inputs included: they are accounted
 //! for like any bad file) or differs, 2 on a usage error or when output cannot be written.
 
+mod allocator;
 mod cli;
 mod commands;
 mod inputs;
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    allocator::tune();
     let args = cli::Cli::parse();
     match commands::run(args) {
         Ok(code) => code.into(),
