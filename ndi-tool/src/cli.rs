@@ -42,7 +42,11 @@ pub enum Command {
     ///
     /// XML (`--format ndi` / `ndi.gz`): each output keeps its input's name with the extension
     /// adjusted (the document's own format extension, e.g. `.mmi.gz`); inputs found in
-    /// folders keep their relative path.
+    /// folders keep their relative path. Outputs appear in input order: of two inputs with
+    /// the same output name the first wins; an output is never written over an input.
+    ///
+    /// Inputs: a file reached twice (named twice, or through a link) is loaded once; the
+    /// --out and --quarantine folders are never read as input, even inside an input folder.
     ///
     /// Exit status: 0 when every input loaded (warnings allowed), 1 when some input was
     /// rejected, including one that cannot be read (the others are still loaded), 2 on a
@@ -164,8 +168,10 @@ pub struct ConvertArgs {
     /// with every --format.
     #[arg(long)]
     pub quarantine: Option<PathBuf>,
-    /// Replace the tables an earlier run left in --out (in this run's partition). Without
-    /// it, such a folder is refused, so that two runs never mix (tables only).
+    /// Replace the tables an earlier run left in --out that readers of this run's tables
+    /// would also read: this run's partition, and parts of the other layout (an unpartitioned
+    /// run's parts when partitioning; every partition when not). Other dates' partitions are
+    /// kept. Without it, such a folder is refused, so that two runs never mix (tables only).
     #[arg(long)]
     pub overwrite: bool,
     /// Keep the data of embedded `Content` blobs in `elements` (default: name and size only).

@@ -17,14 +17,30 @@ pub struct InputFile {
 /// folders, whose names start with a dot, are skipped inside folders). Inside folders,
 /// symbolic links to files are inputs (a broken link too, so that reading it reports the
 /// problem); links to folders are not followed, so no folder is walked twice and no link
-/// loop is walked forever. A path that does not exist is an error.
+/// loop is walked forever. A file reached twice (given twice, or through a link) is an
+/// input once, the first time. A path that does not exist is an error.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
+    expand_excluding(paths, &[])
+}
+
+/// Like [`expand`], without what is inside the folders `exclude` (a command's own output or
+/// quarantine folder, which may sit inside an input folder: an earlier run's output is not
+/// input).
+pub fn expand_excluding(paths: &[PathBuf], exclude: &[&Path]) -> Result<Vec<InputFile>> {
+    let excluded: Vec<FileId> = exclude.iter().filter_map(|p| FileId::of(p)).collect();
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
+    let mut push = |file: InputFile| {
+        // A broken link has no identity: it is kept, and reading it says why.
+        if FileId::of(&file.path).is_none_or(|id| seen.insert(id)) {
+            out.push(file);
+        }
+    };
     for path in paths {
         let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
         if meta.is_file() {
             let name = path.file_name().map(PathBuf::from).unwrap_or_default();
-            out.push(InputFile {
+            push(InputFile {
                 path: path.clone(),
                 relative: name,
             });
@@ -36,7 +52,12 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
         for entry in walkdir::WalkDir::new(path)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()))
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(is_hidden(e.path())
+                        || (e.file_type().is_dir()
+                            && FileId::of(e.path()).is_some_and(|id| excluded.contains(&id))))
+            })
         {
             let entry = entry.with_context(|| format!("walking {}", path.display()))?;
             if !is_input(&entry) {
@@ -47,13 +68,34 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
                 .strip_prefix(path)
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|_| entry.path().to_path_buf());
-            out.push(InputFile {
+            push(InputFile {
                 path: entry.path().to_path_buf(),
                 relative,
             });
         }
     }
     Ok(out)
+}
+
+/// What makes two paths the same file: device and inode where there are such, the
+/// canonical path elsewhere. `None` when the path cannot be looked at (a broken link).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The identity of the file or folder at `path` (links followed).
+    pub fn of(path: &Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(path).ok()?;
+            Some(FileId((m.dev(), m.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::canonicalize(path).ok().map(FileId)
+        }
+    }
 }
 
 /// Whether a folder entry is a file to process: a file, or a link to anything but a folder.
@@ -87,11 +129,38 @@ mod tests {
         std::os::unix::fs::symlink(&real, root.join("folder-link")).unwrap();
         // A loop: walking it would never end.
         std::os::unix::fs::symlink(&root, root.join("sub/loop")).unwrap();
-        let found: Vec<String> = expand(&[root])
+        let found: Vec<String> = expand(std::slice::from_ref(&root))
             .unwrap()
             .iter()
             .map(|f| f.relative.display().to_string())
             .collect();
+        // The link and the file it points to are one input.
         assert_eq!(found, ["b.ndi", "broken.ndi", "link.ndi"]);
+        let twice: Vec<String> = expand(&[root.clone(), root.join("b.ndi"), real.join("a.ndi")])
+            .unwrap()
+            .iter()
+            .map(|f| f.relative.display().to_string())
+            .collect();
+        assert_eq!(twice, ["b.ndi", "broken.ndi", "link.ndi"]);
+    }
+
+    #[test]
+    fn excluded_folders_inside_inputs_are_not_walked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("in");
+        std::fs::create_dir_all(root.join("out/hardware")).unwrap();
+        std::fs::create_dir_all(root.join("bad")).unwrap();
+        std::fs::write(root.join("a.ndi"), "x").unwrap();
+        std::fs::write(root.join("out/hardware/part-00000.parquet"), "x").unwrap();
+        std::fs::write(root.join("bad/x.ndi"), "x").unwrap();
+        let found: Vec<String> = expand_excluding(
+            std::slice::from_ref(&root),
+            &[&root.join("out"), &root.join("bad")],
+        )
+        .unwrap()
+        .iter()
+        .map(|f| f.relative.display().to_string())
+        .collect();
+        assert_eq!(found, ["a.ndi"]);
     }
 }

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            output::error_line(&format!("ndi-tool: {err:#}"));
+            output::error_line(&format!("ndi-tool: {}", output::chain(&err)));
             ExitCode::from(2)
         }
     }

@@ -227,6 +227,153 @@ fn table_flags_are_refused_with_xml_output() {
     }
 }
 
+#[test]
+fn a_file_given_twice_or_an_output_inside_an_input_folder_is_loaded_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    copy_demo(&input);
+    let out = input.join("out");
+    let q = input.join("bad");
+    for round in 0..2 {
+        let r = run(&[
+            "convert",
+            s(&input),
+            s(&input),
+            s(&input.join("SYSTEM on WKS7276548.ndi.gz")),
+            "--out",
+            s(&out),
+            "--quarantine",
+            s(&q),
+            "--overwrite",
+            "-q",
+        ]);
+        assert_eq!(
+            r.status.code(),
+            Some(0),
+            "round {round}: {}",
+            text(&r.stderr)
+        );
+        assert!(
+            text(&r.stderr).contains("16 files: 15 ok, 1 with warnings, 0 rejected"),
+            "round {round}: {}",
+            text(&r.stderr)
+        );
+    }
+    // Nothing of the output was taken for input, let alone quarantined.
+    assert!(!q.exists() || walkdir(&q).is_empty());
+}
+
+#[test]
+fn rewritten_xml_never_replaces_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    // An inventory named .mmi rewrites to a.ndi, which is another input.
+    let inventory = corpora().join("ndi/valid/aliases-and-generic.ndi");
+    std::fs::copy(&inventory, dir.join("a.mmi")).unwrap();
+    std::fs::write(dir.join("a.ndi"), "<Inventory MachineName=\"keep-me\"/>").unwrap();
+    let r = run(&[
+        "convert",
+        s(&dir),
+        "--format",
+        "ndi",
+        "--out",
+        s(&dir),
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("is an input of this run"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("a.ndi")).unwrap(),
+        "<Inventory MachineName=\"keep-me\"/>"
+    );
+}
+
+#[test]
+fn partitioned_and_unpartitioned_runs_do_not_mix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let one = corpora().join("npl/valid/standard-agent-policy.npl");
+    let convert = |extra: &[&str]| {
+        let mut args = vec!["convert", s(&one), "--out", s(&out), "-q"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let day = ["--partition-by", "date", "--loaded-at", "86400"];
+    assert_eq!(convert(&day).status.code(), Some(0));
+    // Another day's partition is not this run's: no refusal.
+    let next_day = ["--partition-by", "date", "--loaded-at", "172800"];
+    assert_eq!(convert(&next_day).status.code(), Some(0));
+    // An unpartitioned run would be read together with the partitions.
+    let flat = convert(&["--loaded-at", "90000"]);
+    assert_eq!(flat.status.code(), Some(2), "{}", text(&flat.stderr));
+    let replaced = convert(&["--loaded-at", "90000", "--overwrite"]);
+    assert_eq!(
+        replaced.status.code(),
+        Some(0),
+        "{}",
+        text(&replaced.stderr)
+    );
+    let parts: Vec<PathBuf> = walkdir(&out.join("documents"));
+    assert_eq!(parts, [out.join("documents/part-00000.parquet")]);
+    // And the other way round.
+    let again = convert(&day);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again.stderr));
+}
+
+#[test]
+fn quiet_still_names_rejected_files_and_unwritable_output_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    same_named_bad_files(&input, 2);
+    let r = run(&[
+        "convert",
+        s(&input),
+        "--out",
+        s(&tmp.path().join("t")),
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert_eq!(
+        text(&r.stderr).matches("x.ndi: rejected").count(),
+        2,
+        "{}",
+        text(&r.stderr)
+    );
+    // XML output whose folder cannot be made: an output error, not a bad input.
+    let good = tmp.path().join("good/d1");
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::copy(
+        corpora().join("ndi/valid/aliases-and-generic.ndi"),
+        good.join("a.ndi"),
+    )
+    .unwrap();
+    let out = tmp.path().join("xml");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("d1"), "a file where a folder should go").unwrap();
+    let r = run(&[
+        "convert",
+        s(&tmp.path().join("good")),
+        "--format",
+        "ndi",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+}
+
+fn copy_demo(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(corpora().join("demo")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
 /// Every file under `dir`, hidden ones included.
 fn walkdir(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

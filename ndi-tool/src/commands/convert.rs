@@ -1,6 +1,7 @@
 //! `convert --format ndi|ndi.gz`: rewrite documents through the model, plain or gzipped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -13,37 +14,38 @@ use rayon::prelude::*;
 
 use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::commands::{Outcome, pool};
-use crate::inputs::{InputFile, expand};
-use crate::output::{error_line, line};
+use crate::inputs::{FileId, InputFile, expand_excluding};
+use crate::output::{chain, error_line, line};
 
-/// The file name stem without compression and format extensions.
-fn stem(name: &str) -> &str {
-    let name = name.strip_suffix(".gz").unwrap_or(name);
-    match name.rsplit_once('.') {
-        Some((stem, ext))
-            if Format::ALL
-                .iter()
-                .any(|f| f.extension().eq_ignore_ascii_case(ext)) =>
-        {
-            stem
-        }
+/// The file name stem without compression and format extensions (kept as it is, UTF-8 or
+/// not).
+fn stem(name: &OsStr) -> &OsStr {
+    let name = strip_extension(name, |e| e.eq_ignore_ascii_case("gz"));
+    strip_extension(name, |e| {
+        Format::ALL
+            .iter()
+            .any(|f| f.extension().eq_ignore_ascii_case(e))
+    })
+}
+
+/// `name` without its extension when `ext` says it is one to drop.
+fn strip_extension(name: &OsStr, ext: impl Fn(&str) -> bool) -> &OsStr {
+    let path = Path::new(name);
+    match (path.extension().and_then(OsStr::to_str), path.file_stem()) {
+        (Some(e), Some(stem)) if ext(e) => stem,
         _ => name,
     }
 }
 
 /// Where the converted `input` goes.
 pub fn output_path(out: &Path, input: &InputFile, format: Format, gz: bool) -> PathBuf {
-    let name = input
-        .relative
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = if gz {
-        format!("{}.gz", format.extension())
-    } else {
-        format.extension().to_string()
-    };
-    let file = format!("{}.{ext}", stem(&name));
+    let name = input.relative.file_name().unwrap_or_default();
+    let mut file = stem(name).to_os_string();
+    file.push(".");
+    file.push(format.extension());
+    if gz {
+        file.push(".gz");
+    }
     match input.relative.parent() {
         Some(parent) => out.join(parent).join(file),
         None => out.join(file),
@@ -119,7 +121,11 @@ fn convert_one(
 }
 
 pub fn run(args: &ConvertArgs) -> Result<Outcome> {
-    let files = expand(&args.inputs)?;
+    let exclude: Vec<&Path> = std::iter::once(args.out.as_path())
+        .chain(args.quarantine.as_deref())
+        .collect();
+    let files = expand_excluding(&args.inputs, &exclude)?;
+    let input_ids: HashSet<FileId> = files.iter().filter_map(|f| FileId::of(&f.path)).collect();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     if let Some(dir) = &args.quarantine {
@@ -140,6 +146,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     // and the other is an error, whatever the thread count.
     let mut out = std::io::stdout().lock();
     let mut failed = 0usize;
+    let mut output_failed = 0usize;
     let mut written: HashMap<PathBuf, &Path> = HashMap::new();
     for (input, result) in files.iter().zip(results) {
         match result {
@@ -152,6 +159,16 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                         input.path.display(),
                         staged.target.display(),
                         first.display()
+                    ));
+                    continue;
+                }
+                if FileId::of(&staged.target).is_some_and(|id| input_ids.contains(&id)) {
+                    failed += 1;
+                    let _ = std::fs::remove_file(&staged.tmp);
+                    error_line(&format!(
+                        "{}: error: output {} is an input of this run; it is not replaced (choose another --out)",
+                        input.path.display(),
+                        staged.target.display()
                     ));
                     continue;
                 }
@@ -175,7 +192,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
             }
             Err(Failure::Output(e)) => {
                 failed += 1;
-                error_line(&format!("{}: error: {e:#}", input.path.display()));
+                output_failed += 1;
+                error_line(&format!("{}: error: {}", input.path.display(), chain(&e)));
             }
             Err(Failure::Rejected(e)) => {
                 failed += 1;
@@ -199,6 +217,9 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         files.len() - failed,
         failed
     ));
+    if output_failed > 0 {
+        anyhow::bail!("{output_failed} outputs could not be written");
+    }
     Ok(if failed == 0 {
         Outcome::Success
     } else {
@@ -212,12 +233,15 @@ mod tests {
 
     #[test]
     fn names_keep_their_stem() {
+        let stem = |s: &str| stem(OsStr::new(s)).to_str().unwrap().to_string();
         assert_eq!(stem("SYSTEM on PC1.ndi.gz"), "SYSTEM on PC1");
         assert_eq!(
             stem("host at 20240101T000000.mmi"),
             "host at 20240101T000000"
         );
         assert_eq!(stem("odd.name.txt"), "odd.name.txt");
+        assert_eq!(stem("X.NPL.GZ"), "X");
+        assert_eq!(stem(".ndi"), ".ndi");
         let input = InputFile {
             path: "x/a b.ndi".into(),
             relative: "sub/a b.ndi".into(),
@@ -225,6 +249,20 @@ mod tests {
         assert_eq!(
             output_path(Path::new("out"), &input, Format::Ndi, true),
             Path::new("out/sub/a b.ndi.gz")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_kept() {
+        use std::os::unix::ffi::OsStrExt;
+        let input = InputFile {
+            path: "x".into(),
+            relative: OsStr::from_bytes(b"bad\xff.ndi.gz").into(),
+        };
+        assert_eq!(
+            output_path(Path::new("o"), &input, Format::Ndi, false).as_os_str(),
+            OsStr::from_bytes(b"o/bad\xff.ndi")
         );
     }
 }

@@ -15,11 +15,14 @@ use ndi_tool::tables::Table;
 
 use crate::cli::{ConvertArgs, ConvertFormat, PartitionBy};
 use crate::commands::Outcome;
-use crate::inputs::expand;
+use crate::inputs::expand_excluding;
 use crate::output::error_line;
 
 pub fn run(args: &ConvertArgs) -> Result<Outcome> {
-    let files = expand(&args.inputs)?;
+    let exclude: Vec<&std::path::Path> = std::iter::once(args.out.as_path())
+        .chain(args.quarantine.as_deref())
+        .collect();
+    let files = expand_excluding(&args.inputs, &exclude)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     if let Some(dir) = &args.quarantine {
@@ -74,8 +77,9 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                     o.source_path
                 ));
             }
+            // A rejected file is an error: reported even with --quiet.
             let rejected = o.status == Status::Rejected;
-            if quiet || !(rejected || verbose) {
+            if !(rejected || (verbose && !quiet)) {
                 return;
             }
             let detail = match (&o.error, o.warnings.first()) {

@@ -6,6 +6,7 @@
 //! (or copied) to `NAME` only if nothing is there. A name already taken gets a counter:
 //! `NAME.1`, `NAME.2`, ...
 
+use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -17,17 +18,20 @@ const MAX_ATTEMPTS: usize = 10_000;
 ///
 /// The file is never lost: it is hard-linked into `dir` and then removed from where it was;
 /// where linking is not possible (another file system), it is copied and synced first. On
-/// error the file is where it was (or, if only removing it failed, in both places).
+/// error the file is where it was, and only there. Its name is kept as it is, UTF-8 or not.
 pub fn quarantine(path: &Path, dir: &Path, reason: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let name = path
+    // The name as it is, even when it is not UTF-8.
+    let name: OsString = path
         .file_name()
-        .map_or_else(|| "unnamed".into(), |n| n.to_string_lossy().into_owned());
+        .map_or_else(|| "unnamed".into(), OsStr::to_os_string);
     for n in 0..MAX_ATTEMPTS {
         let target = if n == 0 {
             dir.join(&name)
         } else {
-            dir.join(format!("{name}.{n}"))
+            let mut numbered = name.clone();
+            numbered.push(format!(".{n}"));
+            dir.join(numbered)
         };
         let reason_path = reason_path(&target);
         let mut reason_file = match OpenOptions::new()
@@ -53,15 +57,24 @@ pub fn quarantine(path: &Path, dir: &Path, reason: &str) -> std::io::Result<Path
                 return Err(e);
             }
         }
-        reason_file.write_all(reason.as_bytes())?;
-        reason_file.sync_all()?;
-        std::fs::remove_file(path)?;
+        let finished = reason_file
+            .write_all(reason.as_bytes())
+            .and_then(|()| reason_file.sync_all())
+            .and_then(|()| std::fs::remove_file(path));
+        if let Err(e) = finished {
+            // Not moved after all: the file stays where it was, and only there.
+            drop(reason_file);
+            let _ = std::fs::remove_file(&target);
+            let _ = std::fs::remove_file(&reason_path);
+            return Err(e);
+        }
         return Ok(target);
     }
     Err(std::io::Error::new(
         ErrorKind::AlreadyExists,
         format!(
-            "{MAX_ATTEMPTS} names like {name} are taken in {}",
+            "{MAX_ATTEMPTS} names like {} are taken in {}",
+            name.to_string_lossy(),
             dir.display()
         ),
     ))
@@ -147,6 +160,18 @@ mod tests {
         }
         // 40 files, 40 reasons, and the stranger's file.
         assert_eq!(std::fs::read_dir(&q).unwrap().count(), 81);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_kept() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let name = OsStr::from_bytes(b"bad\xff.ndi");
+        let source = tmp.path().join(name);
+        std::fs::write(&source, "x").unwrap();
+        let target = quarantine(&source, &tmp.path().join("q"), "r").unwrap();
+        assert_eq!(target.file_name(), Some(name));
     }
 
     #[test]

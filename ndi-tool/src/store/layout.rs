@@ -31,23 +31,28 @@ impl Layout {
         }
     }
 
-    /// Files an earlier run left where this one writes: parts (and temporary parts of a
-    /// killed run) of every table, in this run's partition. Files of other names are not
-    /// ours and are never listed.
+    /// Files an earlier run left that readers of this run's tables would also read: parts
+    /// (and temporary parts of a killed run) in this run's partition, and, since a reader
+    /// globs a table's whole folder, parts of the other layout. When partitioning, that is
+    /// parts of an unpartitioned run (in the table's folder itself); other dates' partitions
+    /// are left alone. When not partitioning, it is every partition's parts. Files of other
+    /// names are not ours and are never listed.
     pub fn earlier_parts(&self) -> std::io::Result<Vec<PathBuf>> {
         let mut found = Vec::new();
         for table in Table::ALL {
-            let dir = self.table_dir(table);
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(entries) => entries,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e),
-            };
-            for entry in entries {
-                let entry = entry?;
-                let name = entry.file_name();
-                if is_part_name(&name.to_string_lossy()) && entry.file_type()?.is_file() {
-                    found.push(entry.path());
+            let dir = self.root.join(table.name());
+            parts_in(&dir, &mut found)?;
+            match &self.partition {
+                Some(p) => parts_in(&dir.join(p), &mut found)?,
+                None => {
+                    for sub in subfolders(&dir)? {
+                        if sub
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("load_date="))
+                        {
+                            parts_in(&sub, &mut found)?;
+                        }
+                    }
                 }
             }
         }
@@ -60,6 +65,39 @@ impl Layout {
         let dir = self.table_dir(table);
         (dir.join(name), dir.join(format!(".{name}.tmp")))
     }
+}
+
+/// Adds the part files directly in `dir` (none when it does not exist).
+fn parts_in(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        if is_part_name(&entry.file_name().to_string_lossy()) && entry.file_type()?.is_file() {
+            found.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// The folders directly in `dir` (none when it does not exist).
+fn subfolders(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            out.push(entry.path());
+        }
+    }
+    Ok(out)
 }
 
 /// Whether `name` is one this layout gives part files: `part-*.parquet`, `part-*.jsonl`, or
@@ -92,30 +130,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_part_files_are_earlier_parts() {
+    fn earlier_parts_are_those_a_reader_of_this_run_would_also_read() {
         let tmp = tempfile::tempdir().unwrap();
-        let layout = Layout::new(tmp.path(), true, 0);
-        let dir = layout.table_dir(Table::Hardware);
-        std::fs::create_dir_all(&dir).unwrap();
-        for name in [
-            "part-00000.parquet",
-            ".part-00001.parquet.tmp",
-            "notes.txt",
-            "part-1.csv",
-        ] {
-            std::fs::write(dir.join(name), "x").unwrap();
-        }
-        // Another day's partition is not this run's.
-        let other = tmp.path().join("hardware/load_date=1999-01-01");
-        std::fs::create_dir_all(&other).unwrap();
-        std::fs::write(other.join("part-00000.parquet"), "x").unwrap();
-        assert_eq!(
-            layout.earlier_parts().unwrap(),
-            [
-                dir.join(".part-00001.parquet.tmp"),
-                dir.join("part-00000.parquet")
-            ]
-        );
+        let write = |rel: &str| {
+            let p = tmp.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "x").unwrap();
+            p
+        };
+        let today = write("hardware/load_date=1970-01-01/part-00000.parquet");
+        let killed = write("hardware/load_date=1970-01-01/.part-00001.parquet.tmp");
+        let other_day = write("hardware/load_date=1999-01-01/part-00000.parquet");
+        let unpartitioned = write("hardware/part-00000.jsonl");
+        write("hardware/notes.txt");
+        write("hardware/load_date=1970-01-01/part-1.csv");
+        let partitioned = Layout::new(tmp.path(), true, 0);
+        let mut expected = vec![today.clone(), killed.clone(), unpartitioned.clone()];
+        expected.sort();
+        assert_eq!(partitioned.earlier_parts().unwrap(), expected);
+        let flat = Layout::new(tmp.path(), false, 0);
+        let mut expected = vec![today, killed, other_day, unpartitioned];
+        expected.sort();
+        assert_eq!(flat.earlier_parts().unwrap(), expected);
     }
 
     #[test]
