@@ -10,17 +10,37 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Writes one line to stdout.
+/// Writes one line to stdout (control characters from input escaped, see
+/// [`escape_controls`]).
 pub fn line(out: &mut impl Write, text: &str) -> std::io::Result<()> {
-    out.write_all(text.as_bytes())?;
+    out.write_all(escape_controls(text).as_bytes())?;
     out.write_all(b"\n")
 }
 
 /// Writes one line to stderr, ignoring failures (there is nowhere else to report them).
 pub fn error_line(text: &str) {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
+    let _ = err.write_all(escape_controls(text).as_bytes());
     let _ = err.write_all(b"\n");
+}
+
+/// `text` with control characters other than tab and line feed escaped as `\u{..}`: values
+/// from input files (names, versions, messages quoting them) never drive the terminal, as an
+/// ESC sequence in an installer name could otherwise rewrite the screen.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && c != '\t' && c != '\n';
+    if !text.chars().any(escaped) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// `err` and its causes as one line, like `{err:#}`, but without a cause whose text the line
@@ -43,6 +63,15 @@ pub fn chain(err: &anyhow::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_in_lines() {
+        assert_eq!(escape_controls("x\u{1b}[2Jy\u{85}"), "x\\u{1b}[2Jy\\u{85}");
+        assert_eq!(escape_controls("tab\tand\nline"), "tab\tand\nline");
+        let mut out = Vec::new();
+        line(&mut out, "a\u{7}b").unwrap();
+        assert_eq!(out, b"a\\u{7}b\n");
+    }
 
     #[test]
     fn causes_already_in_the_message_are_not_repeated() {

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::cli::DiffArgs;
 use crate::commands::{Outcome, pool};
 use crate::inputs::{InputFile, expand};
-use crate::output::error_line;
+use crate::output::{error_line, escape_controls};
 
 const ADDED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
 const REMOVED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
@@ -392,7 +392,7 @@ fn render(out: &mut impl Write, changes: &[Change]) -> std::io::Result<()> {
             document = c.document.as_deref();
             section = None;
             if let Some(d) = document {
-                writeln!(out, "{HEADING}=== {d}{HEADING:#}")?;
+                writeln!(out, "{HEADING}=== {}{HEADING:#}", escape_controls(d))?;
             }
         }
         if section != Some(c.section) {
@@ -400,7 +400,9 @@ fn render(out: &mut impl Write, changes: &[Change]) -> std::io::Result<()> {
             writeln!(out, "{HEADING}{}{HEADING:#}", c.section)?;
         }
         let st = style(c.kind);
-        writeln!(out, "  {st}{} {}{st:#}", c.kind.marker(), c.key)?;
+        // Keys and attribute names come from the files: never let them drive the terminal.
+        let key = escape_controls(&c.key);
+        writeln!(out, "  {st}{} {key}{st:#}", c.kind.marker())?;
         match (c.kind, &c.old, &c.new) {
             (ChangeKind::Changed, old, new) => {
                 for name in c.changed_attributes() {
@@ -408,14 +410,18 @@ fn render(out: &mut impl Write, changes: &[Change]) -> std::io::Result<()> {
                     let n = new.as_ref().and_then(|m| m.get(name));
                     writeln!(
                         out,
-                        "      {name}: {REMOVED}{}{REMOVED:#} -> {ADDED}{}{ADDED:#}",
+                        "      {}: {REMOVED}{}{REMOVED:#} -> {ADDED}{}{ADDED:#}",
+                        escape_controls(name),
                         quoted(o),
                         quoted(n)
                     )?;
                 }
             }
             (_, Some(values), _) | (_, None, Some(values)) if !values.is_empty() => {
-                let text: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+                let text: Vec<String> = values
+                    .iter()
+                    .map(|(k, v)| format!("{}={v:?}", escape_controls(k)))
+                    .collect();
                 writeln!(out, "      {st}{}{st:#}", text.join(" "))?;
             }
             _ => {}

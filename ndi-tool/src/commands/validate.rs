@@ -236,8 +236,17 @@ pub fn format_finding(input: &InputFile, f: &Finding) -> String {
     s
 }
 
-/// The XML text of a file as the reader saw it (gunzipped, without BOM), when it is UTF-8.
+/// Largest text shown in snippets; beyond it a finding is printed without one.
+const SNIPPET_TEXT_MAX: u64 = 64 << 20;
+
+/// The XML text of a file as the reader saw it (gunzipped, without BOM), when it is UTF-8
+/// and at most [`SNIPPET_TEXT_MAX`] bytes, with control characters made visible (same
+/// length, so that byte offsets still point at the same characters).
 fn display_text(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > SNIPPET_TEXT_MAX {
+        return None;
+    }
     let raw = std::fs::read(path).ok()?;
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
@@ -253,7 +262,21 @@ fn display_text(path: &Path) -> Option<String> {
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&bytes)
         .to_vec();
-    String::from_utf8(bytes).ok()
+    String::from_utf8(bytes).ok().map(|t| visible_controls(&t))
+}
+
+/// `text` with the control characters a terminal would act on replaced by characters of the
+/// same UTF-8 length (`?` for C0 and DEL, `¿` for C1), tabs and line ends kept: input never
+/// drives the terminal (an ESC sequence in a value could otherwise rewrite the screen).
+fn visible_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            '\u{0}'..='\u{1f}' | '\u{7f}' => '?',
+            '\u{80}'..='\u{9f}' => '\u{bf}',
+            _ => c,
+        })
+        .collect()
 }
 
 /// A finding with the offending source line and a caret, for terminals.
@@ -270,7 +293,7 @@ fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
         Severity::Error => Diagnostic::error(),
         Severity::Warning => Diagnostic::warning(),
     }
-    .with_message(&f.message)
+    .with_message(crate::output::escape_controls(&f.message))
     .with_code(f.rule);
     let mut notes = Vec::new();
     if let Some(p) = &f.location.element_path {
@@ -313,4 +336,17 @@ fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_never_reaches_the_terminal_as_control_characters() {
+        let text = "a\u{1b}[2Jb\u{3}\tc\u{85}d\n";
+        let shown = visible_controls(text);
+        assert_eq!(shown, "a?[2Jb?\tc\u{bf}d\n");
+        assert_eq!(shown.len(), text.len());
+    }
 }
