@@ -43,7 +43,9 @@ pub enum Command {
     /// XML (`--format ndi` / `ndi.gz`): each output keeps its input's name with the extension
     /// adjusted (the document's own format extension, e.g. `.mmi.gz`); inputs found in
     /// folders keep their relative path. Outputs appear in input order: of two inputs with
-    /// the same output name the first wins; an output is never written over an input.
+    /// the same output name the first wins; an output is never written over an input. The
+    /// rewritten XML holds the same records, not the same bytes: a catalog (.osd) pinning a
+    /// target's size and MD5 does not match a rewritten target.
     ///
     /// Inputs: a file reached twice (named twice, or through a link) is loaded once; the
     /// --out and --quarantine folders are never read as input, even inside an input folder.
@@ -164,8 +166,9 @@ pub struct ConvertArgs {
     pub partition_by: Option<PartitionBy>,
     /// Move rejected files into this folder (created if missing), each with
     /// `NAME.reason.txt` beside it. A name already there gets `.1`, `.2`, ... (nothing is
-    /// overwritten); a file that cannot be moved stays where it is and is reported. Works
-    /// with every --format.
+    /// overwritten); a file that cannot be moved stays where it is and is reported. A link
+    /// is moved as a link (the file it points to is not touched). A folder that cannot be
+    /// created is refused before anything is loaded (exit 2). Works with every --format.
     #[arg(long)]
     pub quarantine: Option<PathBuf>,
     /// Replace the tables an earlier run left in --out that readers of this run's tables
