@@ -308,6 +308,20 @@ fn partitioned_and_unpartitioned_runs_do_not_mix() {
     // Another day's partition is not this run's: no refusal.
     let next_day = ["--partition-by", "date", "--loaded-at", "172800"];
     assert_eq!(convert(&next_day).status.code(), Some(0));
+    // The manifest describes both dates, and its totals are what a reader of the tables sees.
+    let manifest = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap()
+    };
+    let m = manifest();
+    assert_eq!(m["rows"]["documents"], 2, "{m}");
+    assert_eq!(m["inputs"]["total"], 2, "{m}");
+    let dates: Vec<&String> = m["partitions"].as_object().unwrap().keys().collect();
+    assert_eq!(dates, ["load_date=1970-01-02", "load_date=1970-01-03"]);
+    // Loading a date again replaces its entry.
+    let mut again = day.to_vec();
+    again.push("--overwrite");
+    assert_eq!(convert(&again).status.code(), Some(0));
+    assert_eq!(manifest()["rows"]["documents"], 2);
     // An unpartitioned run would be read together with the partitions.
     let flat = convert(&["--loaded-at", "90000"]);
     assert_eq!(flat.status.code(), Some(2), "{}", text(&flat.stderr));
@@ -320,6 +334,8 @@ fn partitioned_and_unpartitioned_runs_do_not_mix() {
     );
     let parts: Vec<PathBuf> = walkdir(&out.join("documents"));
     assert_eq!(parts, [out.join("documents/part-00000.parquet")]);
+    assert!(manifest()["partitions"].is_null());
+    assert_eq!(manifest()["rows"]["documents"], 1);
     // And the other way round.
     let again = convert(&day);
     assert_eq!(again.status.code(), Some(2), "{}", text(&again.stderr));

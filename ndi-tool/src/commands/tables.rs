@@ -118,7 +118,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
             options.loaded_at,
             layout.partition.clone(),
             file_format,
-        ),
+        )
+        .with_earlier_partitions(&args.out),
     )?;
     print_summary(&summary, started.elapsed(), &args.out);
     Ok(if summary.rejected == 0 {

@@ -6,5 +6,5 @@ mod manifest;
 mod writer;
 
 pub use layout::Layout;
-pub use manifest::{Manifest, write_manifest};
+pub use manifest::{Manifest, PartitionEntry, write_manifest};
 pub use writer::{FileFormat, FileSinkFactory, parquet_schema, write_empty_tables};
