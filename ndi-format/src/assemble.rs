@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use std::hash::BuildHasher;
 
 use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::escape::{EscapeError, ParseCharRefError};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::classify::classify;
 use crate::error::{ErrorKind, WarningKind};
@@ -153,6 +154,36 @@ pub(crate) struct Assembler<'x> {
     pub(crate) issues: Vec<Issue>,
 }
 
+/// For text between elements: `None` unless it is all ASCII whitespace (layout); then where
+/// its first form feed is, if any (the one ASCII whitespace XML forbids). One pass over what
+/// is mostly a line end and an indent.
+#[inline]
+fn layout_form_feed(text: &[u8]) -> Option<Option<usize>> {
+    let mut form_feed = None;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b' ' | b'\n' | b'\t' | b'\r' => {}
+            0x0C => {
+                form_feed.get_or_insert(i);
+            }
+            _ => return None,
+        }
+    }
+    Some(form_feed)
+}
+
+/// Where character data comes from, which decides how [`Assembler::text`] checks it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Origin {
+    /// Text between tags, as written: may be layout; `]]>` is not allowed in it.
+    Text,
+    /// The content of a CDATA section: always data.
+    CData,
+    /// The replacement of a character or entity reference: always data, and its character
+    /// already checked where the reference was resolved (so reported once).
+    Reference,
+}
+
 /// What handling one event produced.
 pub(crate) enum Step {
     /// Nothing to return yet.
@@ -250,6 +281,18 @@ impl<'x> Assembler<'x> {
         }
     }
 
+    /// Checks text that is only ASCII whitespace, which is layout and not kept: the one
+    /// character XML forbids that it can hold is a form feed (U+000C), which must still be
+    /// reported.
+    fn check_layout(&mut self, layout: &[u8], offset: u64) {
+        if let Some(at) = memchr::memchr(0x0C, layout) {
+            self.warn(
+                offset + at as u64,
+                WarningKind::IllegalCharacter { code_point: 0x0C },
+            );
+        }
+    }
+
     /// Takes a completed record out, if one is waiting.
     #[inline]
     pub(crate) fn take_ready(&mut self, rec: &mut Record<'x>) -> bool {
@@ -281,27 +324,37 @@ impl<'x> Assembler<'x> {
             Event::Text(t) => {
                 // Whitespace between elements is layout, unless a reference or CDATA follows
                 // it at once (mixed content): keep it aside until the next event says which.
-                if !self.open && self.phase == Phase::Body && t.trim_ascii().is_empty() {
-                    lift.assign(&mut self.layout, t.xml10_content());
-                    self.layout_offset = Some(offset);
-                    return Step::Continue;
+                if !self.open && self.phase == Phase::Body {
+                    if let Some(form_feed) = layout_form_feed(t.as_bytes()) {
+                        if let Some(at) = form_feed {
+                            self.warn(
+                                offset + at as u64,
+                                WarningKind::IllegalCharacter { code_point: 0x0C },
+                            );
+                        }
+                        lift.assign(&mut self.layout, t.xml10_content());
+                        self.layout_offset = Some(offset);
+                        return Step::Continue;
+                    }
                 }
                 let content = t.xml10_content();
-                self.text(lift, content, offset, false, rec)
+                self.text(lift, content, offset, Origin::Text, rec)
             }
             Event::CData(t) => {
                 if self.phase != Phase::Body {
                     return self.error(offset, ErrorKind::TextOutsideRoot);
                 }
                 let content = t.xml10_content();
-                self.text(lift, content, offset + 9, true, rec)
+                self.text(lift, content, offset + 9, Origin::CData, rec)
             }
             Event::GeneralRef(r) => {
                 if self.phase != Phase::Body {
                     return self.error(offset, ErrorKind::TextOutsideRoot);
                 }
-                let resolved: Cow<'static, str> = match r.resolve_char_ref() {
+                let resolved: Cow<'static, str> = match resolve_char_ref(&r) {
                     Ok(Some(c)) => {
+                        // Reported here, once, at the reference; `text` does not check it
+                        // again.
                         if !is_xml_char(c) {
                             self.warn(
                                 offset,
@@ -320,7 +373,7 @@ impl<'x> Assembler<'x> {
                     },
                     Err(e) => return self.error(offset, ErrorKind::Syntax(e.to_string())),
                 };
-                self.text(lift, resolved, offset, true, rec)
+                self.text(lift, resolved, offset, Origin::Reference, rec)
             }
             Event::Comment(c) => {
                 self.check_chars(&c, offset + 4);
@@ -594,11 +647,7 @@ impl<'x> Assembler<'x> {
             let value = if !suspicious {
                 Cow::Borrowed(attr.value)
             } else {
-                let quoted = quick_xml::events::attributes::Attribute {
-                    key: quick_xml::name::QName(key),
-                    value: Cow::Borrowed(attr.value),
-                };
-                match quoted.normalized_value(XmlVersion::Implicit1_0) {
+                match normalized_value(key, attr.value) {
                     Ok(v) => v,
                     Err(err) => {
                         let kind = match err {
@@ -677,11 +726,15 @@ impl<'x> Assembler<'x> {
         lift: &L,
         content: Cow<'_, str>,
         offset: u64,
-        always_data: bool,
+        origin: Origin,
         rec: &mut Record<'x>,
     ) -> Step {
+        let always_data = origin != Origin::Text;
         if self.phase != Phase::Body {
             if content.trim_ascii().is_empty() {
+                if origin == Origin::Text {
+                    self.check_layout(content.as_bytes(), offset);
+                }
                 return Step::Continue;
             }
             return self.error(offset, ErrorKind::TextOutsideRoot);
@@ -700,9 +753,17 @@ impl<'x> Assembler<'x> {
             if memchr::memmem::find(content.as_bytes(), b"]]>").is_some() && !always_data {
                 return self.error(offset, ErrorKind::Syntax("']]>' in text".into()));
             }
-            if always_data || needs_value_check(content.as_bytes()) {
-                self.check_chars(&content, offset);
+            match origin {
+                Origin::Reference => {}
+                Origin::CData => self.check_chars(&content, offset),
+                Origin::Text => {
+                    if needs_value_check(content.as_bytes()) {
+                        self.check_chars(&content, offset);
+                    }
+                }
             }
+        } else if origin != Origin::Reference {
+            self.check_layout(content.as_bytes(), offset);
         }
         let _ = rec;
         if !self.open {
@@ -747,6 +808,67 @@ impl<'x> Assembler<'x> {
         }
         Step::Continue
     }
+}
+
+/// The character a reference in text stands for (`None` for an entity reference), as
+/// quick-xml resolves it, except that a reference to U+0000 (`&#0;`, `&#x0;`), which quick-xml
+/// refuses, stands for U+0000 like a reference to any other character XML forbids: the caller
+/// keeps it and reports it as a warning (FORMATS.md, "Characters XML 1.0 forbids").
+fn resolve_char_ref(r: &BytesRef<'_>) -> quick_xml::Result<Option<char>> {
+    match r.resolve_char_ref() {
+        Err(quick_xml::Error::Escape(EscapeError::InvalidCharRef(
+            ParseCharRefError::IllegalCharacter(0),
+        ))) => Ok(Some('\0')),
+        other => other,
+    }
+}
+
+/// Whether the name of a reference (between `&` and `;`) is a character reference to U+0000:
+/// `#` or `#x` followed by zeros only (the forms quick-xml reads as 0).
+fn is_nul_reference(name: &str) -> bool {
+    let digits = match name.strip_prefix("#x").or_else(|| name.strip_prefix('#')) {
+        Some(d) => d,
+        None => return false,
+    };
+    !digits.is_empty() && digits.bytes().all(|b| b == b'0')
+}
+
+/// The normalised value (XML 1.0 section 3.3.3) of the attribute `key` whose raw value is
+/// `raw`, as quick-xml makes it, except that character references to U+0000 stand for U+0000
+/// (see [`resolve_char_ref`]): when quick-xml refuses one, the parts between such references
+/// are normalised one by one and joined by U+0000.
+fn normalized_value<'v>(key: &'v str, raw: &'v str) -> quick_xml::Result<Cow<'v, str>> {
+    let normalize = |value: &'v str| {
+        quick_xml::events::attributes::Attribute {
+            key: quick_xml::name::QName(key),
+            value: Cow::Borrowed(value),
+        }
+        .normalized_value(XmlVersion::Implicit1_0)
+    };
+    match normalize(raw) {
+        Err(quick_xml::Error::Escape(EscapeError::InvalidCharRef(
+            ParseCharRefError::IllegalCharacter(0),
+        ))) => {}
+        other => return other,
+    }
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    // Start of the part not yet normalised, and where to look for the next reference; a
+    // reference runs from `&` to the next `;`, as quick-xml reads it.
+    let (mut part, mut at) = (0, 0);
+    while let Some(amp) = memchr::memchr(b'&', &bytes[at..]).map(|i| at + i) {
+        let Some(semi) = memchr::memchr(b';', &bytes[amp + 1..]).map(|i| amp + 1 + i) else {
+            break;
+        };
+        if is_nul_reference(&raw[amp + 1..semi]) {
+            out.push_str(&normalize(&raw[part..amp])?);
+            out.push('\0');
+            part = semi + 1;
+        }
+        at = semi + 1;
+    }
+    out.push_str(&normalize(&raw[part..])?);
+    Ok(Cow::Owned(out))
 }
 
 /// The attribute names of one tag, as spans of the tag's text, for the duplicate check.

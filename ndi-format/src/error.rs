@@ -62,6 +62,11 @@ pub enum ErrorKind {
     /// Reading the input failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// The path names something other than a regular file (a folder, a device such as
+    /// `/dev/zero`, a FIFO or a socket). It is refused before anything is read from it:
+    /// reading one could wait forever for a writer or never end.
+    #[error("not a regular file (a folder, device, FIFO or socket is never read as a document)")]
+    NotAFile,
     /// The input has no bytes (or only whitespace, a BOM or an XML declaration).
     #[error("empty document: no root element")]
     Empty,
@@ -124,6 +129,7 @@ impl ErrorKind {
     pub fn rule(&self) -> &'static str {
         match self {
             ErrorKind::Io(_) => "io",
+            ErrorKind::NotAFile => "not-a-file",
             ErrorKind::Empty => "empty-document",
             ErrorKind::Gzip(_) => "gzip",
             ErrorKind::Encoding { .. } => "encoding",

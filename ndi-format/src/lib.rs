@@ -49,6 +49,9 @@
 //! Input is untrusted: errors carry the byte offset, line, column and element path
 //! ([`Location`]); [`Limits`] bound decompressed size, depth, attributes, value length and
 //! element count; entities declared in a DTD are never expanded and nothing is fetched.
+//! Files are read only when they are regular files no larger than the limits allow
+//! ([`read_file`], [`Reader::from_path`]): a device, a FIFO or an oversized file is refused
+//! before it is read.
 //! Characters XML 1.0 forbids are kept and reported as [`Warning`]s.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -78,7 +81,7 @@ pub use document::{Document, write_document};
 pub use error::{Error, ErrorKind, Location, Position, Result, Warning, WarningKind};
 pub use finding::{Finding, Severity};
 pub use format::Format;
-pub use input::{Compression, InputBuffer, InputInfo, TextEncoding};
+pub use input::{Compression, InputBuffer, InputInfo, TextEncoding, read_file};
 pub use limits::{Limit, Limits};
 pub use reader::{Reader, ReaderBuilder, Records};
 pub use record::{Attribute, Header, Record, RecordKind};

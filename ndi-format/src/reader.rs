@@ -97,7 +97,10 @@ impl ReaderBuilder {
     }
 
     /// Reads a file through `buffer`: read whole (memory-mapped when large), decompressed in
-    /// memory when it fits the limits, streamed otherwise. Errors name the file.
+    /// memory when it fits the limits, streamed otherwise. Errors name the file. Like
+    /// [`read_file`](crate::read_file), refuses a path that is not a regular file
+    /// (`not-a-file`) and a file larger than [`Limits::max_xml_bytes`] plus a byte-order mark
+    /// (`limit-xml-bytes`) before reading anything.
     pub fn from_path<'a>(&self, path: &Path, buffer: &'a mut InputBuffer) -> Result<Reader<'a>> {
         let opened = input::open_path(path, buffer, &self.limits);
         let (text, info, _) = opened.map_err(|e| e.with_file(path))?;

@@ -8,7 +8,7 @@ pub(crate) mod capped;
 mod encoding;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::Path;
 
 use flate2::bufread::MultiGzDecoder;
@@ -211,15 +211,120 @@ pub(crate) fn open_slice<'a>(
     }
 }
 
+/// The longest byte-order mark (UTF-8's three bytes): it is not part of the XML text, so a
+/// file may be that much larger than [`Limits::max_xml_bytes`].
+const MAX_BOM_BYTES: u64 = 3;
+
+/// The most bytes a file may hold to be read as a document: [`Limits::max_xml_bytes`] plus a
+/// byte-order mark. A larger file is refused from its size, before anything is read.
+///
+/// Plain UTF-8 and single-byte text is never shorter than its file; deflate never makes real
+/// text larger, so a gzipped file past the limit would inflate past it too. Only UTF-16 (and
+/// some legacy multibyte encodings) can make a file longer than its text: such a file over
+/// the limit is refused even if its text would fit (files over 1 GiB by default), the price
+/// of never reading more than the limit into memory.
+fn max_file_bytes(limits: &Limits) -> u64 {
+    limits.max_xml_bytes.saturating_add(MAX_BOM_BYTES)
+}
+
+fn too_large(limits: &Limits) -> Error {
+    Error::new(ErrorKind::Limit {
+        limit: Limit::XmlBytes,
+        max: limits.max_xml_bytes,
+    })
+}
+
+/// Opens `path` to read a document from it, with its size: refuses anything but a regular
+/// file (symbolic links are followed) and a file larger than [`max_file_bytes`].
+fn open_file(path: &Path, limits: &Limits) -> Result<(File, u64)> {
+    // Looked at before opening: opening a FIFO waits for a writer, and reading a device such
+    // as /dev/zero never ends.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::new(ErrorKind::NotAFile));
+    }
+    let file = File::open(path)?;
+    // Again on what was opened, in case the path was replaced in between.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::NotAFile));
+    }
+    let len = meta.len();
+    if len > max_file_bytes(limits) {
+        return Err(too_large(limits));
+    }
+    Ok((file, len))
+}
+
+/// Appends the rest of `file` (of `len` bytes when opened) to `buf`, refusing it with the
+/// size limit if it has grown past [`max_file_bytes`] since (`buf` may already hold its
+/// first bytes).
+fn read_rest(file: &mut File, len: u64, buf: &mut Vec<u8>, limits: &Limits) -> Result<()> {
+    let max = max_file_bytes(limits);
+    let rest = len.min(max).saturating_sub(buf.len() as u64);
+    // Reserved up front, so a large file is not copied as the buffer doubles; an allocation
+    // that fails is an error, not an abort.
+    buf.try_reserve(usize::try_from(rest).unwrap_or(usize::MAX))
+        .map_err(|e| io::Error::new(io::ErrorKind::OutOfMemory, e))?;
+    let allowed = max.saturating_sub(buf.len() as u64);
+    file.take(allowed.saturating_add(1)).read_to_end(buf)?;
+    if buf.len() as u64 > max {
+        return Err(too_large(limits));
+    }
+    Ok(())
+}
+
+/// Reads the file at `path` into `buf` (emptied first), as the readers read files: the bytes
+/// as they are on disk (still gzipped, if they are), for a reader to open from the slice with
+/// the same `limits` (which decompresses with the cap). Commands that need a file's bytes
+/// (the typed models of policies and schedules, a loader that hashes them) read them this way
+/// rather than with [`std::fs::read`], so that no input reads more than the limits allow.
+///
+/// # Errors
+///
+/// Each error names the file (see [`Error::location`]).
+///
+/// - [`ErrorKind::NotAFile`] (`not-a-file`) when `path` is not a regular file: a folder, a
+///   device such as `/dev/zero`, a FIFO or a socket is refused before it is opened or read
+///   (symbolic links are followed).
+/// - [`ErrorKind::Limit`] with [`Limit::XmlBytes`] (`limit-xml-bytes`) when the file is larger
+///   than [`Limits::max_xml_bytes`] plus the three bytes of a byte-order mark: refused from
+///   its size, without reading it (a file growing while it is read is cut off there and
+///   refused the same way). UTF-16 is the one case where this refuses a file whose text
+///   would fit, since its text is shorter than the file.
+/// - [`ErrorKind::Io`] when it cannot be opened or read.
+///
+/// ```
+/// use ndi_format::{Limits, Reader, read_file};
+///
+/// let path = std::env::temp_dir().join(format!("ndi-read-file-{}.ndi", std::process::id()));
+/// std::fs::write(&path, "<Inventory MachineName=\"pc1\"/>")?;
+/// let mut bytes = Vec::new();
+/// read_file(&path, &mut bytes, &Limits::default())?;
+/// assert_eq!(Reader::from_slice(&bytes)?.header().attr("MachineName"), Some("pc1"));
+///
+/// let small = Limits { max_xml_bytes: 8, ..Limits::default() };
+/// let err = read_file(&path, &mut bytes, &small).unwrap_err();
+/// assert_eq!(err.rule(), "limit-xml-bytes");
+/// assert_eq!(err.location().file.as_deref(), Some(path.as_path()));
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_file(path: &Path, buf: &mut Vec<u8>, limits: &Limits) -> Result<()> {
+    buf.clear();
+    let read =
+        open_file(path, limits).and_then(|(mut file, len)| read_rest(&mut file, len, buf, limits));
+    read.map_err(|e| e.with_file(path))
+}
+
 /// Opens a file: read into `buffer` (memory-mapped when large and plain), decompressed in
-/// memory when it fits, streamed otherwise.
+/// memory when it fits, streamed otherwise. Refuses what [`read_file`] refuses, before
+/// reading.
 pub(crate) fn open_path<'a>(
     path: &Path,
     buffer: &'a mut InputBuffer,
     limits: &Limits,
 ) -> Result<(Text<'a>, InputInfo, u64)> {
-    let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
+    let (mut file, len) = open_file(path, limits)?;
     let mut magic = [0u8; 2];
     let n = read_prefix(&mut file, &mut magic)?;
     let compression = Compression::detect(&magic[..n]);
@@ -234,13 +339,14 @@ pub(crate) fn open_path<'a>(
         return Ok((text, info, len));
     }
     if compression == Compression::Gzip && len > limits.max_in_memory_bytes {
-        let reader = BufReader::with_capacity(64 << 10, File::open(path)?);
+        file.rewind()?;
+        let reader = BufReader::with_capacity(64 << 10, file);
         let (text, info) = open_stream(Box::new(reader), limits)?;
         return Ok((text, info, len));
     }
     buffer.raw.clear();
     buffer.raw.extend_from_slice(&magic[..n]);
-    file.read_to_end(&mut buffer.raw)?;
+    read_rest(&mut file, len, &mut buffer.raw, limits)?;
     let InputBuffer { raw, text, .. } = buffer;
     let raw: &'a [u8] = raw;
     match compression {

@@ -44,6 +44,13 @@ struct Summary {
 pub fn run(args: &DiffArgs) -> Result<Outcome> {
     let old_meta = std::fs::metadata(&args.old).with_context(|| args.old.display().to_string())?;
     let new_meta = std::fs::metadata(&args.new).with_context(|| args.new.display().to_string())?;
+    // As `validate` (`inputs::expand`): a device such as /dev/zero or a FIFO is refused
+    // before it is opened (the reader refuses it too, see `ndi_format::read_file`).
+    for (path, meta) in [(&args.old, &old_meta), (&args.new, &new_meta)] {
+        if !meta.is_file() && !meta.is_dir() {
+            bail!("{}: not a file or folder", path.display());
+        }
+    }
     let (changes, summary, unreadable) = match (old_meta.is_dir(), new_meta.is_dir()) {
         (false, false) => {
             let (changes, summary) = diff_files(args)?;

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::cli::InspectArgs;
 use crate::commands::Outcome;
+use crate::commands::schedule::read_input;
 use crate::output::line;
 
 /// How many classes and publishers are listed.
@@ -164,7 +165,7 @@ fn summarize(args: &InspectArgs, s: &Snapshot, size: u64) -> Result<Value> {
 }
 
 fn policy_summary(args: &InspectArgs) -> Result<Value> {
-    let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
+    let bytes = read_input(&args.file)?;
     let policy = npl_format::Policy::from_slice(&bytes)
         .map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;
     let effective: Vec<Value> = policy
@@ -181,7 +182,7 @@ fn policy_summary(args: &InspectArgs) -> Result<Value> {
 }
 
 fn schedule_summary(args: &InspectArgs) -> Result<Value> {
-    let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
+    let bytes = read_input(&args.file)?;
     let schedule = nds_format::Schedule::from_slice(&bytes)
         .map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;
     let now = chrono::Utc::now().naive_utc();

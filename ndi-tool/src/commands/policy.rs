@@ -9,14 +9,14 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use ndi_format::{Finding, Severity};
 use npl_format::Policy;
 use serde_json::json;
 
 use crate::cli::PolicyArgs;
 use crate::commands::Outcome;
-use crate::commands::schedule::gate_findings;
+use crate::commands::schedule::{gate_findings, read_input};
 use crate::output::line;
 
 /// Whether a finding of the policy rules makes the effective packages wrong: every error.
@@ -25,7 +25,7 @@ fn affects_packages(f: &Finding) -> bool {
 }
 
 pub fn run(args: &PolicyArgs) -> Result<Outcome> {
-    let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
+    let bytes = read_input(&args.file)?;
     let findings = npl_format::validate_policy(&bytes);
     if !gate_findings(
         &args.file,

@@ -23,6 +23,17 @@ use crate::output::{error_line, line};
 
 const LOCAL: &str = "%Y-%m-%dT%H:%M:%S";
 
+/// The bytes of the single file a command reads whole (`schedule`, `policy`, `inspect`'s
+/// summaries), read as the readers read files ([`ndi_format::read_file`], default limits):
+/// a path that is not a regular file (a folder, `/dev/zero`, a FIFO) is refused before it is
+/// opened, and a file larger than the size limit with `limit-xml-bytes` before it is read.
+/// The error names the file.
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    ndi_format::read_file(path, &mut bytes, &ndi_format::Limits::default())?;
+    Ok(bytes)
+}
+
 /// Whether a finding of the schedule rules makes the next runs wrong or incomplete, so that
 /// `schedule` must not print them.
 ///
@@ -103,7 +114,7 @@ pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
             .with_context(|| format!("--from {s:?} is not YYYY-MM-DDTHH:MM:SS"))?,
         None => chrono::Utc::now().with_timezone(&tz).naive_local(),
     };
-    let bytes = std::fs::read(&args.file).with_context(|| args.file.display().to_string())?;
+    let bytes = read_input(&args.file)?;
     let findings = nds_format::validate_schedule(&bytes);
     if !gate_findings(&args.file, &bytes, findings, affects_runs, "next runs") {
         return Ok(Outcome::Failure);

@@ -261,7 +261,9 @@ impl Snapshot {
         Self::read(Reader::from_slice(bytes)?, Detail::Records)
     }
 
-    /// Reads a file through `buffer`; errors name the file.
+    /// Reads a file through `buffer`; errors name the file. A path that is not a regular
+    /// file (`not-a-file`) or a file over the size limit (`limit-xml-bytes`) is refused before
+    /// it is read ([`Reader::from_path`]).
     pub fn from_path(path: &Path, buffer: &mut InputBuffer, detail: Detail) -> Result<Snapshot> {
         Self::read(Reader::from_path(path, buffer)?, detail)
     }

@@ -1,6 +1,5 @@
 //! One worker: loads the documents of a chunk, one `documents` row each, whatever happens.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ndi_format::{Compression, Error, Format, InputBuffer, ReaderBuilder, Record};
@@ -226,15 +225,20 @@ impl Worker {
         let mut raw = std::mem::take(&mut self.raw);
         let bytes: &[u8] = match input {
             Input::Memory { bytes, .. } => bytes,
-            Input::Path(path) => match read_file(path, &mut raw) {
-                Ok(()) => &raw,
-                Err(e) => {
-                    self.raw = raw;
-                    outcome.document_id = document_id(path.display().to_string().as_bytes());
-                    outcome.error = Some(Error::from(e).with_file(path));
-                    return Ok(outcome);
+            // Refused before reading (the document is `rejected` with the error): a path that
+            // is not a regular file, a file larger than the size limit allows.
+            Input::Path(path) => {
+                match ndi_format::read_file(path, &mut raw, &self.options.limits) {
+                    Ok(()) => &raw,
+                    Err(e) => {
+                        self.raw = raw;
+                        outcome.document_id = document_id(path.display().to_string().as_bytes());
+                        outcome.bytes_on_disk = std::fs::metadata(path).map_or(0, |m| m.len());
+                        outcome.error = Some(e);
+                        return Ok(outcome);
+                    }
                 }
-            },
+            }
         };
         outcome.document_id = document_id(bytes);
         outcome.bytes_on_disk = bytes.len() as u64;
@@ -308,7 +312,8 @@ impl Worker {
             if let Some(file) = &e.location().file {
                 let prefix = format!("{}:", file.display());
                 if let Some(rest) = e2.strip_prefix(&prefix) {
-                    e2 = rest.to_string();
+                    // Without a position (an error found before reading), `file: message`.
+                    e2 = rest.trim_start().to_string();
                 }
             }
             e2
@@ -345,12 +350,6 @@ fn write_batches<S: BatchSink>(
         summary.rows[table.index()] += batch.num_rows() as u64;
         sink.write(table, batch)?;
     }
-    Ok(())
-}
-
-fn read_file(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    buf.clear();
-    std::fs::File::open(path)?.read_to_end(buf)?;
     Ok(())
 }
 
