@@ -324,18 +324,19 @@ impl<'x> Assembler<'x> {
             Event::Text(t) => {
                 // Whitespace between elements is layout, unless a reference or CDATA follows
                 // it at once (mixed content): keep it aside until the next event says which.
-                if !self.open && self.phase == Phase::Body {
-                    if let Some(form_feed) = layout_form_feed(t.as_bytes()) {
-                        if let Some(at) = form_feed {
-                            self.warn(
-                                offset + at as u64,
-                                WarningKind::IllegalCharacter { code_point: 0x0C },
-                            );
-                        }
-                        lift.assign(&mut self.layout, t.xml10_content());
-                        self.layout_offset = Some(offset);
-                        return Step::Continue;
+                if !self.open
+                    && self.phase == Phase::Body
+                    && let Some(form_feed) = layout_form_feed(t.as_bytes())
+                {
+                    if let Some(at) = form_feed {
+                        self.warn(
+                            offset + at as u64,
+                            WarningKind::IllegalCharacter { code_point: 0x0C },
+                        );
                     }
+                    lift.assign(&mut self.layout, t.xml10_content());
+                    self.layout_offset = Some(offset);
+                    return Step::Continue;
                 }
                 let content = t.xml10_content();
                 self.text(lift, content, offset, Origin::Text, rec)
