@@ -87,6 +87,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                     ": {}",
                     e.to_string()
                         .trim_start_matches(&format!("{}:", o.source_path))
+                        .trim_start()
                 ),
                 (None, Some(w)) => format!(": {w}"),
                 (None, None) => String::new(),

@@ -76,9 +76,9 @@ pub fn check_file(
                         findings.extend(rules.finish());
                     }
                     match f {
-                        Format::Npl | Format::Nds => match std::fs::read(&input.path) {
+                        Format::Npl | Format::Nds => match read_bounded(&input.path) {
                             Ok(bytes) => findings.extend(nds_format::validate(&bytes)),
-                            Err(e) => findings.push(Finding::from(&ndi_format::Error::from(e))),
+                            Err(e) => findings.push(Finding::from(&e)),
                         },
                         Format::Osd => findings.extend(check_catalog(&input.path, targets)),
                         Format::Other => {
@@ -112,9 +112,9 @@ pub fn check_file(
 
 /// A catalog's findings, checked against its target when the target is among the inputs.
 fn check_catalog(path: &Path, targets: &HashMap<String, PathBuf>) -> Vec<Finding> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_bounded(path) {
         Ok(b) => b,
-        Err(e) => return vec![Finding::from(&ndi_format::Error::from(e))],
+        Err(e) => return vec![Finding::from(&e)],
     };
     let target = npl_format::Catalog::from_slice(&bytes)
         .ok()
@@ -127,8 +127,16 @@ fn check_catalog(path: &Path, targets: &HashMap<String, PathBuf>) -> Vec<Finding
                 .replace("%20", " ");
             targets.get(&name).cloned()
         })
-        .and_then(|p| std::fs::read(p).ok());
+        // A target that is not a regular file, or over the size limit, is not compared.
+        .and_then(|p| read_bounded(&p).ok());
     npl_format::validate_catalog(&bytes, target.as_deref())
+}
+
+/// A file's bytes, read as the reader reads files: a regular file within the size limit.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, ndi_format::Error> {
+    let mut bytes = Vec::new();
+    ndi_format::read_file(path, &mut bytes, &ndi_format::Limits::default())?;
+    Ok(bytes)
 }
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
