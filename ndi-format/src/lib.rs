@@ -83,6 +83,6 @@ pub use finding::{Finding, Severity};
 pub use format::Format;
 pub use input::{Compression, InputBuffer, InputInfo, TextEncoding, read_file};
 pub use limits::{Limit, Limits};
-pub use reader::{Reader, ReaderBuilder, Records};
+pub use reader::{MAX_KEPT_WARNINGS, Reader, ReaderBuilder, Records};
 pub use record::{Attribute, Header, Record, RecordKind};
 pub use writer::{Writer, WriterOptions};

@@ -11,6 +11,10 @@ use crate::limits::Limits;
 use crate::record::{Header, Record};
 use crate::xml::source::Source;
 
+/// The most warnings a [`Reader`] keeps with their locations per document; the others are
+/// counted ([`Reader::warning_count`]).
+pub const MAX_KEPT_WARNINGS: usize = 1000;
+
 /// Reads one document of any of the XML formats: the header (root element and prolog) when
 /// opened, then records one at a time with [`Reader::read_record`].
 ///
@@ -38,6 +42,8 @@ pub struct Reader<'a> {
     info: InputInfo,
     file: Option<PathBuf>,
     warnings: Vec<Warning>,
+    /// Warnings found, including those beyond [`MAX_KEPT_WARNINGS`].
+    warning_count: u64,
     done: bool,
 }
 
@@ -141,6 +147,7 @@ impl<'a> Reader<'a> {
             info,
             file,
             warnings: Vec::new(),
+            warning_count: 0,
             done: false,
         };
         let mut scratch = Record::default();
@@ -174,14 +181,22 @@ impl<'a> Reader<'a> {
         self.info
     }
 
-    /// Warnings found so far (e.g. characters XML forbids); the values were kept.
+    /// Warnings found so far (e.g. characters XML forbids); the values were kept. At most
+    /// the first [`MAX_KEPT_WARNINGS`] of a document are kept with their locations;
+    /// [`Reader::warning_count`] counts them all.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
     }
 
-    /// Takes the warnings found so far.
+    /// Takes the warnings found so far (see [`Reader::warnings`]).
     pub fn take_warnings(&mut self) -> Vec<Warning> {
         std::mem::take(&mut self.warnings)
+    }
+
+    /// How many warnings the document has given so far, including those not kept (taken or
+    /// not).
+    pub fn warning_count(&self) -> u64 {
+        self.warning_count
     }
 
     /// Line and column of `offset` (a record's `offset`, say). Exact for in-memory input; for
@@ -287,14 +302,21 @@ impl<'a> Reader<'a> {
         for issue in issues {
             let position = self.source.position(issue.offset);
             match issue.kind {
-                IssueKind::Warning(kind) => self.warnings.push(Warning {
-                    kind,
-                    location: Location {
-                        file: self.file.clone(),
-                        position: Some(position),
-                        element_path: Some(issue.path),
-                    },
-                }),
+                IssueKind::Warning(kind) => {
+                    self.warning_count += 1;
+                    // A hostile document can hold a warning every few bytes: past the cap
+                    // they are only counted, so memory stays bounded.
+                    if self.warning_count <= MAX_KEPT_WARNINGS as u64 {
+                        self.warnings.push(Warning {
+                            kind,
+                            location: Location {
+                                file: self.file.clone(),
+                                position: Some(position),
+                                element_path: Some(issue.path),
+                            },
+                        });
+                    }
+                }
                 IssueKind::Error(kind) => {
                     self.done = true;
                     return Err(self.located(Error::at(kind, position, Some(issue.path))));

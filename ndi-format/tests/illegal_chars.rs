@@ -204,3 +204,17 @@ fn a_form_feed_in_layout_is_reported() {
     let (_, warnings) = read(b"<Inventory><Y>&#12;</Y></Inventory>");
     assert_eq!(described(&warnings).len(), 1);
 }
+
+#[test]
+fn a_document_full_of_forbidden_characters_keeps_a_bounded_list_and_counts_them_all() {
+    let mut xml = String::from("<Inventory><Y>");
+    for _ in 0..5_000 {
+        xml.push_str("&#1;u");
+    }
+    xml.push_str("</Y></Inventory>");
+    let mut reader = ndi_format::Reader::from_slice(xml.as_bytes()).unwrap();
+    let records: Result<Vec<_>, _> = reader.records().collect();
+    records.unwrap();
+    assert_eq!(reader.warning_count(), 5_000);
+    assert_eq!(reader.warnings().len(), ndi_format::MAX_KEPT_WARNINGS);
+}

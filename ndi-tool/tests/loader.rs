@@ -268,6 +268,31 @@ fn a_rejected_file_that_cannot_be_quarantined_stays_and_the_run_goes_on() {
 }
 
 #[test]
+fn warning_counts_include_warnings_beyond_those_kept() {
+    let mut xml = String::from("<Inventory MachineName=\"pc\"><Y>");
+    for _ in 0..3_000 {
+        xml.push_str("&#1;u");
+    }
+    xml.push_str("</Y></Inventory>");
+    let inputs = [Input::Memory {
+        name: "noisy.ndi".into(),
+        bytes: xml.into_bytes().into(),
+    }];
+    let sink = CollectSink::new();
+    let summary = load(
+        &inputs,
+        &LoadOptions::default(),
+        &&sink,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(summary.warning, 1);
+    let docs = rendered(&sink.batches(Table::Documents));
+    let col = Table::Documents.schema().index_of("warning_count").unwrap();
+    assert_eq!(docs[0][col].as_deref(), Some("3000"));
+}
+
+#[test]
 fn no_attribute_value_is_lost() {
     let files: Vec<PathBuf> = corpus_files()
         .into_iter()

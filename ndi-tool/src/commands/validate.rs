@@ -69,6 +69,20 @@ pub fn check_file(
                 f.severity = Severity::Error;
                 f
             }));
+            let unlisted = reader
+                .warning_count()
+                .saturating_sub(reader.warnings().len() as u64);
+            if unlisted > 0 {
+                findings.push(Finding::new(
+                    Severity::Error,
+                    "xml-illegal-char",
+                    format!(
+                        "{unlisted} more warnings like these (only the first {} of a file are listed)",
+                        ndi_format::MAX_KEPT_WARNINGS
+                    ),
+                    Location::default(),
+                ));
+            }
             match result {
                 Err(e) => findings.push(Finding::from(&e)),
                 Ok(()) => {

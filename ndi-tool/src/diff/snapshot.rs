@@ -248,7 +248,7 @@ impl Snapshot {
             header: header_values,
             info: reader.input_info(),
             xml_bytes: reader.xml_bytes_read(),
-            warnings: reader.warnings().len(),
+            warnings: usize::try_from(reader.warning_count()).unwrap_or(usize::MAX),
             identity: b.identity,
             usage_device: b.usage_device,
             records,

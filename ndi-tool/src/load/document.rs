@@ -50,8 +50,10 @@ pub struct DocumentOutcome {
     pub status: Status,
     /// Why it was rejected.
     pub error: Option<Error>,
-    /// Warnings found.
+    /// Warnings found (the first [`ndi_format::MAX_KEPT_WARNINGS`]).
     pub warnings: Vec<ndi_format::Warning>,
+    /// How many warnings were found, including those not kept.
+    pub warning_count: u64,
     /// Encoding of the text.
     pub encoding: Option<&'static str>,
     /// Bytes of embedded content not kept.
@@ -196,6 +198,7 @@ impl Worker {
             });
         outcome.bytes_xml = Some(reader.xml_bytes_read());
         outcome.warnings = reader.take_warnings();
+        outcome.warning_count = reader.warning_count();
         loaded
     }
 
@@ -216,6 +219,7 @@ impl Worker {
             status: Status::Rejected,
             error: None,
             warnings: Vec::new(),
+            warning_count: 0,
             encoding: None,
             content_bytes_omitted: 0,
             quarantined_to: None,
@@ -275,7 +279,7 @@ impl Worker {
         match result {
             Ok(Loaded::Done(stats)) => {
                 outcome.content_bytes_omitted = stats.content_bytes_omitted;
-                outcome.status = if outcome.warnings.is_empty() {
+                outcome.status = if outcome.warning_count == 0 {
                     Status::Ok
                 } else {
                     Status::Warning
@@ -331,7 +335,7 @@ impl Worker {
             .int64(pos.and_then(|p| i64::try_from(p.column).ok()))
             .int64(pos.and_then(|p| i64::try_from(p.offset).ok()))
             .text(err.and_then(|e| e.location().element_path.as_deref()))
-            .int64(i64::try_from(o.warnings.len()).ok())
+            .int64(i64::try_from(o.warning_count).ok())
             .text(o.warnings.first().map(|w| w.to_string()).as_deref())
             .text(o.encoding)
             .int64(i64::try_from(o.content_bytes_omitted).ok())
