@@ -422,15 +422,21 @@ pub(crate) fn open_stream<'a>(
     };
     let mut capped = CappedReader::new(decompressed, limits.max_xml_bytes);
     let mut prefix = [0u8; encoding::SNIFF_LEN];
-    let n = read_prefix(&mut capped, &mut prefix).map_err(capped::map_io)?;
+    // A failure after the first bytes (a gzip cut short, say) is kept for the parser to meet
+    // where the text stops, so that the error says where that is.
+    let (n, failure) = read_prefix_keeping_failure(&mut capped, &mut prefix)?;
     let sniffed = sniff(&prefix[..n])?;
     let info = InputInfo {
         compression,
         encoding: sniffed.encoding,
         bom: sniffed.bom_len > 0,
     };
+    let after_prefix: Box<dyn Read + 'a> = match failure {
+        Some(e) => Box::new(Failing(Some(e))),
+        None => Box::new(capped),
+    };
     // The byte-order mark is not part of the text: skip it before decoding.
-    let rest = io::Cursor::new(prefix[sniffed.bom_len..n].to_vec()).chain(capped);
+    let rest = io::Cursor::new(prefix[sniffed.bom_len..n].to_vec()).chain(after_prefix);
     let text: Box<dyn BufRead + 'a> = if sniffed.encoding.is_utf8() {
         Box::new(BufReader::with_capacity(64 << 10, rest))
     } else {
@@ -439,6 +445,38 @@ pub(crate) fn open_stream<'a>(
         Box::new(BufReader::with_capacity(64 << 10, decoder))
     };
     Ok((Text::Stream(text), info))
+}
+
+/// Reads up to `buf.len()` bytes. An error before any byte is returned as such (mapped like
+/// every capped read); one after some bytes comes back beside them.
+fn read_prefix_keeping_failure(
+    r: &mut impl Read,
+    buf: &mut [u8],
+) -> Result<(usize, Option<io::Error>)> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if n > 0 => return Ok((n, Some(e))),
+            Err(e) => return Err(capped::map_io(e)),
+        }
+    }
+    Ok((n, None))
+}
+
+/// A reader that fails with the error it holds (then with a plain one, should it be asked
+/// again).
+struct Failing(Option<io::Error>);
+
+impl Read for Failing {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(self
+            .0
+            .take()
+            .unwrap_or_else(|| io::Error::other("the input failed before this point")))
+    }
 }
 
 /// Maps flate2's I/O errors on corrupt data to a recognisable message.
