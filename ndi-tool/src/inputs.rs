@@ -16,8 +16,8 @@ pub struct InputFile {
 /// Expands files and folders (recursively, in a stable sorted order; hidden files and
 /// folders, whose names start with a dot, are skipped inside folders). Inside folders,
 /// symbolic links to files are inputs (a broken link too, so that reading it reports the
-/// problem); links to folders are not followed, so no folder is walked twice and no link
-/// loop is walked forever. A file reached twice (given twice, or through a link) is an
+/// problem), and so are devices, FIFOs and sockets (refused when read); links to folders are
+/// not followed, so no folder is walked twice and no link loop is walked forever. A file reached twice (given twice, or through a link) is an
 /// input once, the first time. A path that does not exist is an error.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
     expand_excluding(paths, &[])
@@ -31,13 +31,20 @@ pub fn expand_excluding(paths: &[PathBuf], exclude: &[&Path]) -> Result<Vec<Inpu
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     let mut push = |file: InputFile| {
-        // A broken link has no identity: it is kept, and reading it says why.
-        if FileId::of(&file.path).is_none_or(|id| seen.insert(id)) {
+        // A broken link is the link itself: kept once, and reading it says why.
+        let id = FileId::of(&file.path).or_else(|| FileId::of_link(&file.path));
+        if id.is_none_or(|id| seen.insert(id)) {
             out.push(file);
         }
     };
     for path in paths {
         let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
+        if meta.is_dir() && FileId::of(path).is_some_and(|id| excluded.contains(&id)) {
+            bail!(
+                "{}: this folder is also the output or quarantine folder; give them a folder of their own",
+                path.display()
+            );
+        }
         if meta.is_file() {
             let name = path.file_name().map(PathBuf::from).unwrap_or_default();
             push(InputFile {
@@ -83,6 +90,20 @@ pub fn expand_excluding(paths: &[PathBuf], exclude: &[&Path]) -> Result<Vec<Inpu
 pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
 
 impl FileId {
+    /// The identity of the link at `path` itself (not followed).
+    pub fn of_link(path: &Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::symlink_metadata(path).ok()?;
+            Some(FileId((m.dev(), m.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            std::path::absolute(path).ok().map(FileId)
+        }
+    }
+
     /// The identity of the file or folder at `path` (links followed).
     pub fn of(path: &Path) -> Option<FileId> {
         #[cfg(unix)]
@@ -98,11 +119,15 @@ impl FileId {
     }
 }
 
-/// Whether a folder entry is a file to process: a file, or a link to anything but a folder.
+/// Whether a folder entry is an input: anything but a folder or a link to one. A device, FIFO
+/// or socket found in a folder is an input too, so that it is reported (readers refuse it
+/// without opening it) rather than silently left out.
 fn is_input(entry: &walkdir::DirEntry) -> bool {
     let kind = entry.file_type();
-    kind.is_file()
-        || (kind.is_symlink() && !std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()))
+    if kind.is_dir() {
+        return false;
+    }
+    !(kind.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()))
 }
 
 fn is_hidden(path: &Path) -> bool {
@@ -142,6 +167,27 @@ mod tests {
             .map(|f| f.relative.display().to_string())
             .collect();
         assert_eq!(twice, ["b.ndi", "broken.ndi", "link.ndi"]);
+        // A broken link reached twice is one input too.
+        let broken_twice = expand(&[root.clone(), root.join("sub").join("..")]).unwrap();
+        assert_eq!(broken_twice.len(), 3);
+        // A FIFO in a folder is an input, to be refused when read.
+        let fifo = root.join("sub/pipe.ndi");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let with_fifo = expand(std::slice::from_ref(&root)).unwrap();
+        assert!(with_fifo.iter().any(|f| f.path == fifo));
+    }
+
+    #[test]
+    fn an_input_folder_that_is_the_output_folder_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = expand_excluding(&[tmp.path().to_path_buf()], &[tmp.path()]).unwrap_err();
+        assert!(err.to_string().contains("output or quarantine"), "{err}");
     }
 
     #[test]

@@ -24,11 +24,12 @@ pub fn error_line(text: &str) {
     let _ = err.write_all(b"\n");
 }
 
-/// `text` with control characters other than tab and line feed escaped as `\u{..}`: values
-/// from input files (names, versions, messages quoting them) never drive the terminal, as an
-/// ESC sequence in an installer name could otherwise rewrite the screen.
+/// `text` with control characters other than tab escaped as `\u{..}`: values and file names
+/// from input (names, versions, messages quoting them) never drive the terminal, as an ESC
+/// sequence in an installer name could otherwise rewrite the screen, and never start a line
+/// of their own, as a line feed in a file name could otherwise forge a finding.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let escaped = |c: char| c.is_control() && c != '\t' && c != '\n';
+    let escaped = |c: char| c.is_control() && c != '\t';
     if !text.chars().any(escaped) {
         return text.into();
     }
@@ -67,7 +68,7 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_in_lines() {
         assert_eq!(escape_controls("x\u{1b}[2Jy\u{85}"), "x\\u{1b}[2Jy\\u{85}");
-        assert_eq!(escape_controls("tab\tand\nline"), "tab\tand\nline");
+        assert_eq!(escape_controls("tab\tand\nline"), "tab\tand\\u{a}line");
         let mut out = Vec::new();
         line(&mut out, "a\u{7}b").unwrap();
         assert_eq!(out, b"a\\u{7}b\n");

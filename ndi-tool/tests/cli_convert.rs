@@ -272,9 +272,22 @@ fn rewritten_xml_never_replaces_an_input() {
     let inventory = corpora().join("ndi/valid/aliases-and-generic.ndi");
     std::fs::copy(&inventory, dir.join("a.mmi")).unwrap();
     std::fs::write(dir.join("a.ndi"), "<Inventory MachineName=\"keep-me\"/>").unwrap();
+    // The folder itself as --out is refused before anything is read.
     let r = run(&[
         "convert",
         s(&dir),
+        "--format",
+        "ndi",
+        "--out",
+        s(&dir),
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+    // Its files given one by one: each output that is an input is refused.
+    let r = run(&[
+        "convert",
+        s(&dir.join("a.mmi")),
+        s(&dir.join("a.ndi")),
         "--format",
         "ndi",
         "--out",

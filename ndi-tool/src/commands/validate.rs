@@ -77,7 +77,7 @@ pub fn check_file(
                     Severity::Error,
                     "xml-illegal-char",
                     format!(
-                        "{unlisted} more warnings like these (only the first {} of a file are listed)",
+                        "{unlisted} more characters XML forbids (only the first {} of a file are listed)",
                         ndi_format::MAX_KEPT_WARNINGS
                     ),
                     Location::default(),

@@ -58,7 +58,7 @@ pub fn quarantine(path: &Path, dir: &Path, reason: &str) -> std::io::Result<Path
             }
         }
         let finished = reason_file
-            .write_all(reason.as_bytes())
+            .write_all(readable(reason).as_bytes())
             .and_then(|()| reason_file.sync_all())
             .and_then(|()| std::fs::remove_file(path));
         if let Err(e) = finished {
@@ -78,6 +78,20 @@ pub fn quarantine(path: &Path, dir: &Path, reason: &str) -> std::io::Result<Path
             dir.display()
         ),
     ))
+}
+
+/// `text` with control characters other than tab and line feed escaped as `\u{..}`: a reason
+/// quotes file names and input, and is read with `cat`.
+fn readable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' && c != '\n' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Where the reason for `target` is written.
@@ -160,6 +174,14 @@ mod tests {
         }
         // 40 files, 40 reasons, and the stranger's file.
         assert_eq!(std::fs::read_dir(&q).unwrap().count(), 81);
+    }
+
+    #[test]
+    fn reasons_never_hold_terminal_controls() {
+        assert_eq!(
+            readable("source: a\u{1b}[2J\nreason: x\ty\n"),
+            "source: a\\u{1b}[2J\nreason: x\ty\n"
+        );
     }
 
     #[cfg(unix)]
