@@ -85,7 +85,9 @@ pub enum Command {
     /// The schedule is checked with validate's rules first. An error the runs depend on (any
     /// error but nds-schedschema, nds-timedatestamp, nds-boolean, nds-catchup and nds-id, and
     /// a trigger of unknown TYPE) is printed with its position and rule, and no runs are
-    /// printed (exit status 1); other findings are printed as warnings above the runs.
+    /// printed (exit status 1); other findings are printed as warnings above the runs,
+    /// among them characters XML forbids (validate counts those as errors; the values are
+    /// kept as read and do not change the runs).
     #[command(
         after_help = "Examples:\n  ndi-tool schedule 'Default Machine Schedule.nds' --tz Europe/Berlin --next 5\n  ndi-tool schedule s.nds --from 2024-03-30T00:00:00 --tz America/New_York --json"
     )]
@@ -95,7 +97,8 @@ pub enum Command {
     ///
     /// The policy is checked with validate's rules first: any error is printed with its
     /// position and rule and no packages are printed (exit status 1); warnings are printed
-    /// above the packages.
+    /// above the packages, among them characters XML forbids (validate counts those as
+    /// errors; the values are kept as read).
     #[command(after_help = "Example:\n  ndi-tool policy PC1-5f3a.npl --json")]
     Policy(PolicyArgs),
     /// Print a shell completion script.

@@ -335,6 +335,21 @@ fn partitioned_and_unpartitioned_runs_do_not_mix() {
     again.push("--overwrite");
     assert_eq!(convert(&again).status.code(), Some(0));
     assert_eq!(manifest()["rows"]["documents"], 2);
+    // Another format beside the other dates' parts would split the data between readers.
+    let jsonl = [
+        "--partition-by",
+        "date",
+        "--loaded-at",
+        "259200",
+        "--format",
+        "jsonl",
+    ];
+    let mixed = convert(&jsonl);
+    assert_eq!(mixed.status.code(), Some(2), "{}", text(&mixed.stderr));
+    // A date whose documents were removed by hand is no longer counted.
+    std::fs::remove_dir_all(out.join("documents/load_date=1970-01-03")).unwrap();
+    assert_eq!(convert(&again).status.code(), Some(0));
+    assert_eq!(manifest()["rows"]["documents"], 1);
     // An unpartitioned run would be read together with the partitions.
     let flat = convert(&["--loaded-at", "90000"]);
     assert_eq!(flat.status.code(), Some(2), "{}", text(&flat.stderr));

@@ -49,6 +49,17 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         args.partition_by == Some(PartitionBy::Date),
         options.loaded_at,
     );
+    if let (Some(partition), Some(earlier_format)) =
+        (&layout.partition, Manifest::earlier_file_format(&args.out))
+        && earlier_format != file_format_name(format)
+        && other_partitions(&args.out, partition)
+    {
+        anyhow::bail!(
+            "{} holds {earlier_format} tables of other load dates; a {} run would leave readers of either format with part of the data: use another --out",
+            args.out.display(),
+            file_format_name(format)
+        );
+    }
     let earlier = layout
         .earlier_parts()
         .with_context(|| format!("looking at {}", args.out.display()))?;
@@ -108,10 +119,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         result
     })?;
     write_empty_tables(&layout, format, &summary.rows)?;
-    let file_format = match format {
-        FileFormat::Parquet => "parquet",
-        FileFormat::Jsonl => "jsonl",
-    };
+    let file_format = file_format_name(format);
     write_manifest(
         &args.out,
         &Manifest::new(
@@ -127,6 +135,24 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         Outcome::Success
     } else {
         Outcome::Failure
+    })
+}
+
+fn file_format_name(format: FileFormat) -> &'static str {
+    match format {
+        FileFormat::Parquet => "parquet",
+        FileFormat::Jsonl => "jsonl",
+    }
+}
+
+/// Whether `out` has a `documents` partition other than `partition`.
+fn other_partitions(out: &std::path::Path, partition: &str) -> bool {
+    std::fs::read_dir(out.join(Table::Documents.name())).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("load_date=") && name != partition
+        })
     })
 }
 

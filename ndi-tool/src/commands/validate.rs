@@ -258,6 +258,24 @@ pub fn format_finding(input: &InputFile, f: &Finding) -> String {
     s
 }
 
+/// Longest source line shown in a snippet; a finding on a longer line (minified XML, say) is
+/// printed without one, so that output stays in proportion to the findings.
+const SNIPPET_LINE_MAX: usize = 1_000;
+
+/// The line of `text` that holds byte `at`.
+fn line_around(text: &str, at: usize) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |n| at + n);
+    &text[start..end]
+}
+
 /// Largest text shown in snippets; beyond it a finding is printed without one.
 const SNIPPET_TEXT_MAX: u64 = 64 << 20;
 
@@ -331,7 +349,9 @@ fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
         let start = usize::try_from(p.offset)
             .unwrap_or(usize::MAX)
             .min(text.len());
-        if start < text.len() || (start == text.len() && !text.is_empty()) {
+        if (start < text.len() || (start == text.len() && !text.is_empty()))
+            && line_around(&text, start).len() <= SNIPPET_LINE_MAX
+        {
             let mut end = (start + 1).min(text.len());
             while end < text.len() && !text.is_char_boundary(end) {
                 end += 1;
@@ -370,5 +390,8 @@ mod tests {
         let shown = visible_controls(text);
         assert_eq!(shown, "a?[2Jb?\tc\u{bf}d\n");
         assert_eq!(shown.len(), text.len());
+        assert_eq!(line_around("ab\ncd\nef", 4), "cd");
+        assert_eq!(line_around("ab\ncd", 0), "ab");
+        assert_eq!(line_around("ab\n", 3), "");
     }
 }

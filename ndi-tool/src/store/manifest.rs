@@ -78,6 +78,13 @@ impl Manifest {
         }
     }
 
+    /// The file format recorded by the `_manifest.json` already in `root`, if any.
+    pub fn earlier_file_format(root: &Path) -> Option<String> {
+        let text = std::fs::read_to_string(root.join("_manifest.json")).ok()?;
+        let manifest: Value = serde_json::from_str(&text).ok()?;
+        manifest["file_format"].as_str().map(str::to_string)
+    }
+
     /// This run's manifest with the partitions of the `_manifest.json` already in `root` for
     /// other load dates (when this run is partitioned), and the totals over all of them.
     pub fn with_earlier_partitions(mut self, root: &Path) -> Self {
@@ -89,12 +96,9 @@ impl Manifest {
             .and_then(|text| serde_json::from_str::<Value>(&text).ok())
             .map(|earlier| earlier_partitions(&earlier))
             .unwrap_or_default();
-        // Only partitions still on disk count (a folder removed by hand is gone).
-        partitions.retain(|name, _| {
-            Table::ALL
-                .iter()
-                .any(|t| root.join(t.name()).join(name).is_dir())
-        });
+        // Only partitions still on disk count: every run writes a `documents` part, so a
+        // date whose `documents` folder was removed by hand is gone.
+        partitions.retain(|name, _| root.join(Table::Documents.name()).join(name).is_dir());
         let entry = PartitionEntry {
             loaded_at: self.loaded_at,
             inputs: self
