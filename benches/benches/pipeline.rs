@@ -134,8 +134,10 @@ fn bench_loader(c: &mut Criterion) {
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
             let factory =
                 FileSinkFactory::new(Layout::new(dir.path(), false, 0), FileFormat::Parquet);
-            load(black_box(&inputs), &options, &factory, &Progress::default())
-                .unwrap_or_else(|e| panic!("{e}"))
+            let summary = load(black_box(&inputs), &options, &factory, &Progress::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            factory.commit(&[]).unwrap_or_else(|e| panic!("{e}"));
+            summary
         })
     });
     group.finish();

@@ -293,6 +293,46 @@ fn warning_counts_include_warnings_beyond_those_kept() {
 }
 
 #[test]
+fn parts_appear_only_when_the_run_commits_them() {
+    use ndi_tool::store::{FileFormat, FileSinkFactory, Layout};
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = Layout::new(tmp.path(), false, 0);
+    let earlier = tmp.path().join("documents/part-00007.parquet");
+    std::fs::create_dir_all(earlier.parent().unwrap()).unwrap();
+    std::fs::write(&earlier, "an earlier run's part").unwrap();
+    let files: Vec<PathBuf> = corpus_files().into_iter().take(12).collect();
+    let inputs: Vec<Input> = files.iter().map(|p| Input::Path(p.clone())).collect();
+    let factory = FileSinkFactory::new(layout, FileFormat::Parquet);
+    let options = LoadOptions {
+        batch_size: 5,
+        ..LoadOptions::default()
+    };
+    load(&inputs, &options, &factory, &Progress::default()).unwrap();
+    let visible = |dir: &Path| -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for table in Table::ALL {
+            if let Ok(entries) = std::fs::read_dir(dir.join(table.name())) {
+                for e in entries {
+                    let p = e.unwrap().path();
+                    if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out
+    };
+    // Every chunk is complete, yet a reader sees only the earlier run's part: a run killed
+    // now leaves nothing of its own behind.
+    assert_eq!(visible(tmp.path()), [earlier.clone()]);
+    let appeared = factory.commit(std::slice::from_ref(&earlier)).unwrap();
+    assert!(appeared > 0);
+    let now = visible(tmp.path());
+    assert_eq!(now.len(), appeared, "{now:?}");
+    assert!(!earlier.exists());
+}
+
+#[test]
 fn no_attribute_value_is_lost() {
     let files: Vec<PathBuf> = corpus_files()
         .into_iter()

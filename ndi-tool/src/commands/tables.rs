@@ -1,6 +1,7 @@
 //! `convert --format parquet|jsonl`: the loader, with progress and a summary.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -72,9 +73,15 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                 first.display()
             );
         }
-        for path in &earlier {
-            std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
-        }
+    }
+    // A killed run's hidden parts go now (no reader sees them); an earlier run's visible parts
+    // go only when this run's are complete, just before they appear.
+    let (hidden, replace): (Vec<PathBuf>, Vec<PathBuf>) = earlier.into_iter().partition(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    });
+    for path in &hidden {
+        std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
     }
     let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
     let factory = FileSinkFactory::new(layout.clone(), format);
@@ -113,12 +120,20 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         let progress = &progress;
         let total = inputs.len() as u64;
         let reporter = s.spawn(move || report_progress(progress, total, finished, args.quiet));
-        let result = load(&inputs, &options, &factory, progress);
+        let result = load(&inputs, &options, &factory, progress)
+            .and_then(|summary| write_empty_tables(&factory, &summary.rows).map(|()| summary))
+            .and_then(|summary| factory.commit(&replace).map(|_| summary));
         drop(done);
         let _ = reporter.join();
         result
-    })?;
-    write_empty_tables(&layout, format, &summary.rows)?;
+    });
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) => {
+            factory.abandon();
+            return Err(e.into());
+        }
+    };
     let file_format = file_format_name(format);
     write_manifest(
         &args.out,

@@ -1,5 +1,6 @@
 //! The per-chunk file sink: one file per table that has rows in the chunk, written under a
-//! hidden temporary name and renamed into place when the chunk completes.
+//! hidden temporary name, and renamed into place with the run's other parts when the run
+//! commits ([`FileSinkFactory::commit`]).
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -126,17 +127,65 @@ enum TableFile {
     Jsonl(arrow_json::LineDelimitedWriter<BufWriter<File>>),
 }
 
+/// Parts written completely, under their hidden names, waiting for the run to commit them:
+/// (temporary path, final path).
+type Completed = Arc<std::sync::Mutex<Vec<(PathBuf, PathBuf)>>>;
+
 /// Makes the sinks of one output folder.
+///
+/// Parts are written under hidden temporary names (`.part-NNNNN.parquet.tmp`, which no
+/// reader's glob matches) and stay hidden when their chunk completes: [`FileSinkFactory::commit`]
+/// makes all of a run's parts appear at the end, so that a run killed (or failing) at any
+/// point before leaves nothing a reader would see, and an earlier run's parts are replaced
+/// only once the new ones are complete.
 #[derive(Debug, Clone)]
 pub struct FileSinkFactory {
     layout: Layout,
     format: FileFormat,
+    completed: Completed,
 }
 
 impl FileSinkFactory {
     /// Sinks writing `format` files in `layout`.
     pub fn new(layout: Layout, format: FileFormat) -> Self {
-        FileSinkFactory { layout, format }
+        FileSinkFactory {
+            layout,
+            format,
+            completed: Completed::default(),
+        }
+    }
+
+    fn completed(&self) -> Result<std::sync::MutexGuard<'_, Vec<(PathBuf, PathBuf)>>, LoadError> {
+        self.completed
+            .lock()
+            .map_err(|_| LoadError::Sink("a worker failed while finishing a part".into()))
+    }
+
+    /// Makes every completed part appear: first removes `replace` (an earlier run's parts),
+    /// then renames each part from its hidden name into place. Returns how many appeared.
+    pub fn commit(&self, replace: &[PathBuf]) -> Result<usize, LoadError> {
+        let mut parts = std::mem::take(&mut *self.completed()?);
+        parts.sort();
+        for old in replace {
+            match std::fs::remove_file(old) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(old)(e)),
+            }
+        }
+        for (tmp, target) in &parts {
+            std::fs::rename(tmp, target).map_err(io_err(target))?;
+        }
+        Ok(parts.len())
+    }
+
+    /// Removes the completed parts instead (a run that failed): nothing of it appears.
+    pub fn abandon(&self) {
+        if let Ok(mut parts) = self.completed.lock() {
+            for (tmp, _) in parts.drain(..) {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
     }
 }
 
@@ -220,7 +269,7 @@ impl BatchSink for ChunkFiles {
                 source: e.into_error(),
             })?;
             file.sync_all().map_err(io_err(&tmp))?;
-            std::fs::rename(&tmp, &target).map_err(io_err(&target))?;
+            self.factory.completed()?.push((tmp, target));
         }
         Ok(())
     }
@@ -250,15 +299,13 @@ fn open_part(
     Ok((writer, tmp, target))
 }
 
-/// Writes an empty file for each table with no rows in this run, so every table opens.
-pub fn write_empty_tables(
-    layout: &Layout,
-    format: FileFormat,
-    rows: &[u64; 12],
-) -> Result<(), LoadError> {
-    let factory = FileSinkFactory::new(layout.clone(), format);
+/// Writes an empty part for each table with no rows in this run, so every table opens (the
+/// parts appear with the others at [`FileSinkFactory::commit`]).
+pub fn write_empty_tables(factory: &FileSinkFactory, rows: &[u64; 12]) -> Result<(), LoadError> {
+    let layout = &factory.layout;
+    let format = factory.format;
     let mut sink = ChunkFiles {
-        factory,
+        factory: factory.clone(),
         index: 0,
         open: (0..Table::ALL.len()).map(|_| None).collect(),
     };
