@@ -324,7 +324,7 @@ fn parts_appear_only_when_the_run_commits_them() {
     };
     // Every chunk is complete, yet a reader sees only the earlier run's part: a run killed
     // now leaves nothing of its own behind.
-    assert_eq!(visible(tmp.path()), [earlier.clone()]);
+    assert_eq!(visible(tmp.path()), std::slice::from_ref(&earlier));
     let appeared = factory.commit(std::slice::from_ref(&earlier)).unwrap();
     assert!(appeared > 0);
     let now = visible(tmp.path());
