@@ -64,15 +64,15 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     let earlier = layout
         .earlier_parts()
         .with_context(|| format!("looking at {}", args.out.display()))?;
-    if let Some(first) = earlier.first() {
-        if !args.overwrite {
-            anyhow::bail!(
-                "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
-                args.out.display(),
-                earlier.len(),
-                first.display()
-            );
-        }
+    if let Some(first) = earlier.first()
+        && !args.overwrite
+    {
+        anyhow::bail!(
+            "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
+            args.out.display(),
+            earlier.len(),
+            first.display()
+        );
     }
     // A killed run's hidden parts go now (no reader sees them); an earlier run's visible parts
     // go only when this run's are complete, just before they appear.
