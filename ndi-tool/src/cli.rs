@@ -64,7 +64,8 @@ pub enum Command {
     /// a folder holds both X and X.gz, the exact name is paired and the other is on one side
     /// only). A document that cannot be read gets an error line with file, line:column,
     /// element path and rule (an entry of kind "error" with --json); the others are still
-    /// compared.
+    /// compared. Every record of both documents is held in memory, so a document of more
+    /// than 2,000,000 elements is refused (limit-elements).
     ///
     /// Exit status: 0 when equivalent, 1 when they differ, 2 when a document could not be
     /// read or on a usage error.
@@ -73,7 +74,8 @@ pub enum Command {
     )]
     Diff(DiffArgs),
     /// A one-screen summary of any file: format, device identity, time, counts per section,
-    /// top hardware classes and publishers.
+    /// top hardware classes and publishers (documents of more than 2,000,000 elements are
+    /// refused: limit-elements).
     #[command(after_help = "Example:\n  ndi-tool inspect 'SYSTEM on PC1.ndi.gz'")]
     Inspect(InspectArgs),
     /// The next runs of a schedule (.nds), across its events, in time order.

@@ -217,3 +217,33 @@ fn the_loader_rejects_oversized_and_irregular_inputs_with_its_limits() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn diff_and_inspect_refuse_millions_of_tiny_elements_instead_of_taking_gigabytes() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("many.ndi.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"<Inventory MachineName=\"pc\"><Files>")
+        .unwrap();
+    let many = ndi_tool::diff::MAX_SNAPSHOT_ELEMENTS + 10;
+    for _ in 0..many {
+        gz.write_all(b"<a/>").unwrap();
+    }
+    gz.write_all(b"</Files></Inventory>").unwrap();
+    std::fs::write(&path, gz.finish().unwrap()).unwrap();
+    for args in [vec!["inspect", s(&path)], vec!["diff", s(&path), s(&path)]] {
+        let out = run_bounded(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("limit-elements"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -58,7 +58,7 @@ use std::cmp::Ordering;
 
 pub use change::{Change, ChangeKind, Key, Section, Values};
 pub use documents::{DocumentId, IdentityKind, pair_documents, path_key};
-pub use snapshot::{ClassStats, Detail, RecordRef, Snapshot, Stats};
+pub use snapshot::{ClassStats, Detail, MAX_SNAPSHOT_ELEMENTS, RecordRef, Snapshot, Stats};
 
 use change::display_key;
 use packed::Packed;

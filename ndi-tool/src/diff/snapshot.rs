@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap, btree_map};
 use std::path::Path;
 
 use ndi_format::model::{HardwareProperty, Identity};
-use ndi_format::{Format, InputBuffer, InputInfo, Reader, Record, RecordKind, Result};
+use ndi_format::{
+    Format, InputBuffer, InputInfo, Limits, Reader, ReaderBuilder, Record, RecordKind, Result,
+};
 
 use super::change::{Key, Section, Values};
 use super::packed::Packed;
@@ -169,6 +171,24 @@ impl Stats {
     }
 }
 
+/// The most elements a snapshot that keeps every record reads (`diff`, `inspect`): every
+/// record costs a few hundred bytes of maps, so a small upload of millions of empty elements
+/// would otherwise take gigabytes. Real inventories stay far below (the largest generated
+/// one, 25 MB of XML, has about 130,000 elements).
+pub const MAX_SNAPSHOT_ELEMENTS: u64 = 2_000_000;
+
+/// The reader limits for `detail`.
+fn limits(detail: Detail) -> Limits {
+    let defaults = Limits::default();
+    match detail {
+        Detail::Records => Limits {
+            max_elements: defaults.max_elements.min(MAX_SNAPSHOT_ELEMENTS),
+            ..defaults
+        },
+        Detail::Summary => defaults,
+    }
+}
+
 /// How much of a document [`Snapshot::read`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
@@ -258,14 +278,21 @@ impl Snapshot {
 
     /// Reads bytes in memory (any compression and encoding), keeping every record.
     pub fn from_slice(bytes: &[u8]) -> Result<Snapshot> {
-        Self::read(Reader::from_slice(bytes)?, Detail::Records)
+        let reader = ReaderBuilder::new()
+            .limits(limits(Detail::Records))
+            .from_slice(bytes)?;
+        Self::read(reader, Detail::Records)
     }
 
     /// Reads a file through `buffer`; errors name the file. A path that is not a regular
     /// file (`not-a-file`) or a file over the size limit (`limit-xml-bytes`) is refused before
-    /// it is read ([`Reader::from_path`]).
+    /// it is read ([`Reader::from_path`]). Keeping every record, at most
+    /// [`MAX_SNAPSHOT_ELEMENTS`] elements are read (`limit-elements`).
     pub fn from_path(path: &Path, buffer: &mut InputBuffer, detail: Detail) -> Result<Snapshot> {
-        Self::read(Reader::from_path(path, buffer)?, detail)
+        let reader = ReaderBuilder::new()
+            .limits(limits(detail))
+            .from_path(path, buffer)?;
+        Self::read(reader, detail)
     }
 
     /// The format, recognised by the root element.
