@@ -459,3 +459,27 @@ fn whole_document_errors_still_say_where() {
         assert!(out.contains(expected), "{file}: {out}");
     }
 }
+
+#[test]
+fn a_catalog_is_checked_against_the_target_beside_it_not_a_namesake() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let demo = corpora().join("demo");
+    let nds = "Default Machine Schedule.nds";
+    let osd = "Default Machine Schedule.osd";
+    std::fs::copy(demo.join(osd), a.join(osd)).unwrap();
+    // The target beside the catalog was changed; a namesake elsewhere is the original.
+    let mut changed = std::fs::read(demo.join(nds)).unwrap();
+    changed.extend_from_slice(b"\n");
+    std::fs::write(a.join(nds), changed).unwrap();
+    std::fs::copy(demo.join(nds), b.join(nds)).unwrap();
+    let r = run(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stdout));
+    assert!(
+        text(&r.stdout).contains("osd-target-size"),
+        "{}",
+        text(&r.stdout)
+    );
+}

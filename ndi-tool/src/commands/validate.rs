@@ -37,7 +37,7 @@ impl FileReport {
 pub fn check_file(
     input: &InputFile,
     buffer: &mut InputBuffer,
-    targets: &HashMap<String, PathBuf>,
+    targets: &HashMap<String, Vec<PathBuf>>,
 ) -> FileReport {
     let mut findings = Vec::new();
     let mut format = None;
@@ -124,8 +124,10 @@ pub fn check_file(
     }
 }
 
-/// A catalog's findings, checked against its target when the target is among the inputs.
-fn check_catalog(path: &Path, targets: &HashMap<String, PathBuf>) -> Vec<Finding> {
+/// A catalog's findings, checked against its target: the file its HREF names relative to
+/// the catalog's folder, or else the one input of that file name (none when several inputs
+/// share it: which one the catalog means cannot be told).
+fn check_catalog(path: &Path, targets: &HashMap<String, Vec<PathBuf>>) -> Vec<Finding> {
     let bytes = match read_bounded(path) {
         Ok(b) => b,
         Err(e) => return vec![Finding::from(&e)],
@@ -134,12 +136,16 @@ fn check_catalog(path: &Path, targets: &HashMap<String, PathBuf>) -> Vec<Finding
         .ok()
         .and_then(|c| c.codebase().and_then(|cb| cb.href().map(str::to_string)))
         .and_then(|href| {
-            let name = href
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or(&href)
-                .replace("%20", " ");
-            targets.get(&name).cloned()
+            let relative = href.replace('\\', "/").replace("%20", " ");
+            let beside = path.parent().map(|dir| dir.join(&relative));
+            if let Some(beside) = beside.filter(|p| p.is_file()) {
+                return Some(beside);
+            }
+            let name = relative.rsplit('/').next().unwrap_or(&relative);
+            match targets.get(name).map(Vec::as_slice) {
+                Some([only]) => Some(only.clone()),
+                _ => None,
+            }
         })
         // A target that is not a regular file, or over the size limit, is not compared.
         .and_then(|p| read_bounded(&p).ok());
@@ -155,13 +161,15 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, ndi_format::Error> {
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
     let files = expand(&args.paths)?;
-    let targets: HashMap<String, PathBuf> = files
-        .iter()
-        .filter_map(|f| {
-            let name = f.path.file_name()?.to_string_lossy().into_owned();
-            Some((name, f.path.clone()))
-        })
-        .collect();
+    let mut targets: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for f in &files {
+        if let Some(name) = f.path.file_name() {
+            targets
+                .entry(name.to_string_lossy().into_owned())
+                .or_default()
+                .push(f.path.clone());
+        }
+    }
     let pool = pool(args.threads)?;
     let reports: Vec<FileReport> = pool.install(|| {
         files
