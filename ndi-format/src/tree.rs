@@ -318,17 +318,7 @@ impl Locator {
         let end = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(self.text.len());
-        let before = &self.text[..end];
-        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let column = before[line_start..]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count() as u64
-            + 1;
+        let Position { line, column, .. } = crate::xml::lines::position_after(&self.text[..end]);
         Position {
             offset,
             line,

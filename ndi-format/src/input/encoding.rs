@@ -191,12 +191,10 @@ pub(crate) fn sniff(prefix: &[u8]) -> Result<Sniffed> {
 /// Where `part` (a subslice of `text`, in the ASCII-compatible declaration) begins.
 fn position_in(text: &[u8], part: &[u8]) -> Position {
     let offset = part.as_ptr().addr().saturating_sub(text.as_ptr().addr());
-    let before = &text[..offset.min(text.len())];
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |n| n + 1);
+    let end = crate::xml::lines::position_after(&text[..offset.min(text.len())]);
     Position {
         offset: offset as u64,
-        line: 1 + memchr::memchr_iter(b'\n', before).count() as u64,
-        column: (offset - line_start) as u64 + 1,
+        ..end
     }
 }
 

@@ -6,10 +6,14 @@ use crate::error::Position;
 use crate::input::capped::LimitHit;
 use crate::limits::Limit;
 
-/// A position plus the ability to move it forward over text.
+/// A position plus the ability to move it forward over text. Lines end as XML says (section
+/// 2.11): at a line feed, a carriage return, or both together (counted once).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LineTracker {
     pub(crate) pos: Position,
+    /// Whether the text so far ended with a carriage return (a line feed right after it
+    /// belongs to the same line end).
+    after_cr: bool,
 }
 
 impl Default for LineTracker {
@@ -20,8 +24,16 @@ impl Default for LineTracker {
                 line: 1,
                 column: 1,
             },
+            after_cr: false,
         }
     }
+}
+
+/// The position of the end of `before` (text from the start of a document).
+pub(crate) fn position_after(before: &[u8]) -> Position {
+    let mut t = LineTracker::default();
+    t.advance(before);
+    t.pos
 }
 
 fn chars(bytes: &[u8]) -> u64 {
@@ -31,11 +43,28 @@ fn chars(bytes: &[u8]) -> u64 {
 impl LineTracker {
     /// Moves over `bytes`, which start at the current offset.
     pub(crate) fn advance(&mut self, bytes: &[u8]) {
+        let Some(&last_byte) = bytes.last() else {
+            return;
+        };
         self.pos.offset += bytes.len() as u64;
-        match memchr::memrchr(b'\n', bytes) {
-            Some(last) => {
-                self.pos.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
-                self.pos.column = 1 + chars(&bytes[last + 1..]);
+        let mut line_start = None;
+        let mut lines = 0;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let after_cr = match i {
+                0 => self.after_cr,
+                _ => bytes[i - 1] == b'\r',
+            };
+            // A line feed right after a carriage return ends the same line.
+            if bytes[i] == b'\r' || !after_cr {
+                lines += 1;
+            }
+            line_start = Some(i + 1);
+        }
+        self.after_cr = last_byte == b'\r';
+        match line_start {
+            Some(start) => {
+                self.pos.line += lines;
+                self.pos.column = 1 + chars(&bytes[start..]);
             }
             None => self.pos.column += chars(bytes),
         }
@@ -145,6 +174,23 @@ impl<R: BufRead> BufRead for TrackingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_at_lf_cr_and_crlf_alike_even_across_chunks() {
+        for text in [&b"a\nb\nc"[..], b"a\rb\rc", b"a\r\nb\r\nc"] {
+            let p = position_after(text);
+            assert_eq!((p.line, p.column), (3, 2), "{text:?}");
+            // The same text in two pieces, split everywhere.
+            for cut in 0..=text.len() {
+                let mut t = LineTracker::default();
+                t.advance(&text[..cut]);
+                t.advance(&text[cut..]);
+                assert_eq!((t.pos.line, t.pos.column), (3, 2), "{text:?} cut at {cut}");
+            }
+        }
+        let p = position_after(b"a\r\r\nb");
+        assert_eq!((p.line, p.column), (3, 2));
+    }
 
     #[test]
     fn columns_count_characters() {

@@ -317,14 +317,21 @@ fn display_text(path: &Path) -> Option<String> {
 /// same UTF-8 length (`?` for C0 and DEL, `¿` for C1), tabs and line ends kept: input never
 /// drives the terminal (an ESC sequence in a value could otherwise rewrite the screen).
 fn visible_controls(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => c,
+    let mut chars = text.chars().peekable();
+    let mut out = String::with_capacity(text.len());
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '\t' | '\n' => c,
+            // A carriage return alone ends a line in XML (and in the positions reported); on
+            // a terminal it would return over the line instead.
+            '\r' if chars.peek() == Some(&'\n') => c,
+            '\r' => '\n',
             '\u{0}'..='\u{1f}' | '\u{7f}' => '?',
             '\u{80}'..='\u{9f}' => '\u{bf}',
             _ => c,
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// A finding with the offending source line and a caret, for terminals.
@@ -398,6 +405,7 @@ mod tests {
         let shown = visible_controls(text);
         assert_eq!(shown, "a?[2Jb?\tc\u{bf}d\n");
         assert_eq!(shown.len(), text.len());
+        assert_eq!(visible_controls("a\rb\r\nc"), "a\nb\r\nc");
         assert_eq!(line_around("ab\ncd\nef", 4), "cd");
         assert_eq!(line_around("ab\ncd", 0), "ab");
         assert_eq!(line_around("ab\n", 3), "");
