@@ -178,3 +178,29 @@ fn read_file_gives_the_bytes_on_disk() {
     assert_eq!(read_file_rule(&missing, Limits::default()), "io");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_malformed_utf16_document_says_where_from_memory_and_as_a_stream() {
+    // "<Inventory>\na" then a lone low surrogate, in UTF-16 LE with a BOM.
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "<Inventory>\na".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    bytes.extend_from_slice(&[0x00, 0xDC]);
+    for unit in "</Inventory>".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let fail = |r: ndi_format::Result<ndi_format::Reader<'_>>| -> String {
+        let e = r
+            .and_then(|mut r| r.records().collect::<Result<Vec<_>, _>>().map(|_| ()))
+            .unwrap_err();
+        assert_eq!(e.rule(), "encoding");
+        e.to_string()
+    };
+    let memory = fail(ndi_format::Reader::from_slice(&bytes));
+    let stream = fail(ndi_format::Reader::from_reader(std::io::BufReader::new(
+        &bytes[..],
+    )));
+    assert!(memory.starts_with("2:2 (byte 13)"), "{memory}");
+    assert_eq!(memory, stream);
+}

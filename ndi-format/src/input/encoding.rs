@@ -23,15 +23,45 @@ impl TextEncoding {
         self.0 == encoding_rs::UTF_8
     }
 
-    /// Decodes `bytes` (no BOM), failing on malformed input instead of replacing it.
+    /// Decodes `bytes` (no BOM), failing on malformed input instead of replacing it. The error
+    /// says where in the text the bad bytes are (after the text decoded before them), as the
+    /// stream path does.
     pub(crate) fn decode_strict(self, bytes: &[u8]) -> Result<Cow<'_, str>> {
         self.0
             .decode_without_bom_handling_and_without_replacement(bytes)
             .ok_or_else(|| {
-                Error::new(ErrorKind::Encoding {
+                let kind = ErrorKind::Encoding {
                     encoding: self.0.name(),
-                })
+                };
+                match self.text_before_malformed(bytes) {
+                    Some(before) => Error::at(
+                        kind,
+                        crate::xml::lines::position_after(before.as_bytes()),
+                        None,
+                    ),
+                    None => Error::new(kind),
+                }
             })
+    }
+
+    /// The text `bytes` decode to before their first malformed sequence (only called once
+    /// they are known to hold one).
+    fn text_before_malformed(self, bytes: &[u8]) -> Option<String> {
+        let mut decoder = self.0.new_decoder_without_bom_handling();
+        let mut text = String::new();
+        let mut rest = bytes;
+        loop {
+            let room = decoder.max_utf8_buffer_length_without_replacement(rest.len())?;
+            text.try_reserve(room).ok()?;
+            let (result, read) =
+                decoder.decode_to_string_without_replacement(rest, &mut text, true);
+            rest = &rest[read..];
+            match result {
+                encoding_rs::DecoderResult::Malformed(..) => return Some(text),
+                encoding_rs::DecoderResult::InputEmpty => return None,
+                encoding_rs::DecoderResult::OutputFull => {}
+            }
+        }
     }
 }
 
