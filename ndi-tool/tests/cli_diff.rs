@@ -546,3 +546,25 @@ fn a_folder_with_a_plain_and_a_gzipped_copy_pairs_the_same_name() {
         );
     }
 }
+
+#[test]
+fn two_files_one_unreadable_gives_an_error_entry_and_exit_2() {
+    let bad = corpora().join("ndi/invalid/truncated.ndi");
+    let good = corpora().join("demo/SYSTEM on PC-CTRL.ndi");
+    let out = run(&["diff", "--json", s(&bad), s(&good)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &entries[0];
+    assert_eq!(e["kind"], "error");
+    assert_eq!(e["side"], "old");
+    assert_eq!(e["rule"], "xml-syntax");
+    assert_eq!(e["line"], 35);
+    let text_out = run(&["diff", s(&bad), s(&good)]);
+    assert_eq!(text_out.status.code(), Some(2));
+    assert!(
+        text(&text_out.stderr).contains("not compared"),
+        "{}",
+        text(&text_out.stderr)
+    );
+    assert!(!text(&text_out.stderr).contains("no differences"));
+}

@@ -52,10 +52,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
         }
     }
     let (changes, summary, unreadable) = match (old_meta.is_dir(), new_meta.is_dir()) {
-        (false, false) => {
-            let (changes, summary) = diff_files(args)?;
-            (changes, summary, Vec::new())
-        }
+        (false, false) => diff_files(args)?,
         (true, true) => diff_folders(args)?,
         (old_dir, _) => {
             let what = |dir: bool| if dir { "folder" } else { "file" };
@@ -93,10 +90,11 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
     }
     if !unreadable.is_empty() {
         let n = unreadable.len();
-        bail!(
-            "{n} {} could not be read (the others were compared)",
-            if n == 1 { "document" } else { "documents" }
-        );
+        let noun = if n == 1 { "document" } else { "documents" };
+        if summary.folders {
+            bail!("{n} {noun} could not be read (the others were compared)");
+        }
+        bail!("{n} {noun} could not be read");
     }
     Ok(if changes.is_empty() {
         Outcome::Success
@@ -105,25 +103,49 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
     })
 }
 
-fn read(path: &Path, buffer: &mut InputBuffer, detail: Detail) -> Result<Snapshot> {
-    Ok(Snapshot::from_path(path, buffer, detail)?)
-}
-
-fn diff_files(args: &DiffArgs) -> Result<(Vec<Change>, Summary)> {
+/// Two files: their changes, or the one (or two) that could not be read, reported like an
+/// unreadable document of a folder (an error line, an `error` entry with --json, exit 2).
+fn diff_files(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>)> {
     let pool = pool(args.threads)?;
     let (old, new) = pool.install(|| {
         rayon::join(
-            || read(&args.old, &mut InputBuffer::new(), Detail::Records),
-            || read(&args.new, &mut InputBuffer::new(), Detail::Records),
+            || Snapshot::from_path(&args.old, &mut InputBuffer::new(), Detail::Records),
+            || Snapshot::from_path(&args.new, &mut InputBuffer::new(), Detail::Records),
         )
     });
-    let changes = ndi_tool::diff::diff(&old?, &new?);
-    let summary = Summary {
-        compared: 1,
-        differing: usize::from(!changes.is_empty()),
-        ..Summary::default()
-    };
-    Ok((changes, summary))
+    match (old, new) {
+        (Ok(old), Ok(new)) => {
+            let changes = ndi_tool::diff::diff(&old, &new);
+            let summary = Summary {
+                compared: 1,
+                differing: usize::from(!changes.is_empty()),
+                ..Summary::default()
+            };
+            Ok((changes, summary, Vec::new()))
+        }
+        (old, new) => {
+            let file = |path: &Path| InputFile {
+                path: path.to_path_buf(),
+                relative: path.file_name().map(Into::into).unwrap_or_default(),
+            };
+            let mut unreadable = Vec::new();
+            for (side, result, path, other) in [
+                (Side::Old, old.err(), &args.old, &args.new),
+                (Side::New, new.err(), &args.new, &args.old),
+            ] {
+                if let Some(e) = result {
+                    let mut u = Unreadable::new(side, &file(path), e);
+                    u.counterpart = Some(other.clone());
+                    unreadable.push(u);
+                }
+            }
+            let summary = Summary {
+                unreadable: unreadable.len(),
+                ..Summary::default()
+            };
+            Ok((Vec::new(), summary, unreadable))
+        }
+    }
 }
 
 /// The path relative to its folder, with `/` separators.
@@ -452,7 +474,9 @@ fn summary_line(changes: &[Change], s: &Summary) -> String {
         count(ChangeKind::Changed)
     );
     if !s.folders {
-        return if records == 0 {
+        return if s.unreadable > 0 {
+            "not compared".to_string()
+        } else if records == 0 {
             "no differences".to_string()
         } else {
             format!("{records} changes: {detail}")
