@@ -267,7 +267,10 @@ fn errors_exit_2() {
         stderr.contains(&format!("{}:2:13", s(&bad))) && stderr.contains("[xml-syntax]"),
         "{stderr}"
     );
-    assert_eq!(text(&out.stdout), "");
+    // With --json, the same as one entry of kind "error".
+    let entries: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(entries[0]["kind"], "error", "{entries}");
+    assert_eq!(entries[0]["side"], "new", "{entries}");
 
     // An invalid document in a folder.
     let old = dir.path().join("old");
