@@ -387,17 +387,12 @@ fn map_file(file: &File) -> Result<memmap2::Mmap> {
     Ok(unsafe { memmap2::Mmap::map(file)? })
 }
 
+/// Reads up to `buf.len()` bytes (fewer only at the end of the input).
 fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+    match read_prefix_keeping_failure(r, buf)? {
+        (n, None) => Ok(n),
+        (_, Some(e)) => Err(e),
     }
-    Ok(n)
 }
 
 /// Opens a stream: sniffs gzip, then the encoding, and returns capped UTF-8 text.
@@ -424,7 +419,8 @@ pub(crate) fn open_stream<'a>(
     let mut prefix = [0u8; encoding::SNIFF_LEN];
     // A failure after the first bytes (a gzip cut short, say) is kept for the parser to meet
     // where the text stops, so that the error says where that is.
-    let (n, failure) = read_prefix_keeping_failure(&mut capped, &mut prefix)?;
+    let (n, failure) =
+        read_prefix_keeping_failure(&mut capped, &mut prefix).map_err(capped::map_io)?;
     let sniffed = sniff(&prefix[..n])?;
     let info = InputInfo {
         compression,
@@ -447,12 +443,12 @@ pub(crate) fn open_stream<'a>(
     Ok((Text::Stream(text), info))
 }
 
-/// Reads up to `buf.len()` bytes. An error before any byte is returned as such (mapped like
-/// every capped read); one after some bytes comes back beside them.
+/// Reads up to `buf.len()` bytes. An error before any byte is returned as such; one after
+/// some bytes comes back beside them.
 fn read_prefix_keeping_failure(
     r: &mut impl Read,
     buf: &mut [u8],
-) -> Result<(usize, Option<io::Error>)> {
+) -> io::Result<(usize, Option<io::Error>)> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {
@@ -460,7 +456,7 @@ fn read_prefix_keeping_failure(
             Ok(k) => n += k,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if n > 0 => return Ok((n, Some(e))),
-            Err(e) => return Err(capped::map_io(e)),
+            Err(e) => return Err(e),
         }
     }
     Ok((n, None))

@@ -151,32 +151,22 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     for (input, result) in files.iter().zip(results) {
         match result {
             Ok(staged) => {
-                if let Some(first) = written.get(&staged.target) {
+                let refused = if let Some(first) = written.get(&staged.target) {
+                    Some(format!("is already written from {}", first.display()))
+                } else if FileId::of(&staged.target).is_some_and(|id| input_ids.contains(&id)) {
+                    Some(
+                        "is an input of this run; it is not replaced (choose another --out)".into(),
+                    )
+                } else {
+                    std::fs::rename(&staged.tmp, &staged.target)
+                        .err()
+                        .map(|e| format!("could not be written: {e}"))
+                };
+                if let Some(why) = refused {
                     failed += 1;
                     let _ = std::fs::remove_file(&staged.tmp);
                     error_line(&format!(
-                        "{}: error: output {} is already written from {}",
-                        input.path.display(),
-                        staged.target.display(),
-                        first.display()
-                    ));
-                    continue;
-                }
-                if FileId::of(&staged.target).is_some_and(|id| input_ids.contains(&id)) {
-                    failed += 1;
-                    let _ = std::fs::remove_file(&staged.tmp);
-                    error_line(&format!(
-                        "{}: error: output {} is an input of this run; it is not replaced (choose another --out)",
-                        input.path.display(),
-                        staged.target.display()
-                    ));
-                    continue;
-                }
-                if let Err(e) = std::fs::rename(&staged.tmp, &staged.target) {
-                    failed += 1;
-                    let _ = std::fs::remove_file(&staged.tmp);
-                    error_line(&format!(
-                        "{}: error: writing {}: {e}",
+                        "{}: error: output {} {why}",
                         input.path.display(),
                         staged.target.display()
                     ));
