@@ -17,6 +17,23 @@ pub fn line(out: &mut impl Write, text: &str) -> std::io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// Writes one JSON value as one line to stdout. serde_json escapes the C0 controls; the
+/// other characters a terminal acts on (DEL and the C1 controls, allowed raw in JSON) are
+/// written as JSON escapes (`\u009b`), so the line stays valid JSON and inert on a terminal.
+pub fn json_line(out: &mut impl Write, value: &serde_json::Value) -> std::io::Result<()> {
+    let text = value.to_string();
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    out.write_all(safe.as_bytes())?;
+    out.write_all(b"\n")
+}
+
 /// Writes one line to stderr, ignoring failures (there is nowhere else to report them).
 pub fn error_line(text: &str) {
     let mut err = std::io::stderr().lock();
@@ -72,6 +89,17 @@ mod tests {
         let mut out = Vec::new();
         line(&mut out, "a\u{7}b").unwrap();
         assert_eq!(out, b"a\\u{7}b\n");
+    }
+
+    #[test]
+    fn json_lines_stay_json_and_inert() {
+        let value = serde_json::json!({"name": "a\u{9b}2J\u{7f}\u{1b}b"});
+        let mut out = Vec::new();
+        json_line(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.trim_end().chars().any(char::is_control), "{text:?}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

@@ -483,3 +483,29 @@ fn a_catalog_is_checked_against_the_target_beside_it_not_a_namesake() {
         text(&r.stdout)
     );
 }
+
+#[test]
+fn json_output_stays_valid_json_with_any_character_in_names_and_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a\u{9b}2J\u{7f}b.ndi";
+    let file = dir.path().join(name);
+    std::fs::write(
+        &file,
+        "<Inventory MachineName=\"PC\u{9b}31m\u{85}D\" DateTime=\"20250101T000000\"/>",
+    )
+    .unwrap();
+    for args in [
+        vec!["validate", "--json", file.to_str().unwrap()],
+        vec!["inspect", "--json", file.to_str().unwrap()],
+    ] {
+        let r = run(&args);
+        let out = text(&r.stdout);
+        for line in out.lines() {
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{args:?}: {e}: {line}"));
+            assert!(!line.chars().any(char::is_control), "{args:?}: {line:?}");
+            assert!(v.is_object(), "{line}");
+        }
+        assert!(!out.is_empty(), "{args:?}: {}", text(&r.stderr));
+    }
+}

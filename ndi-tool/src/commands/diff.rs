@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::cli::DiffArgs;
 use crate::commands::{Outcome, pool};
 use crate::inputs::{InputFile, expand};
-use crate::output::{error_line, escape_controls};
+use crate::output::{error_line, escape_controls, json_line};
 
 const ADDED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
 const REMOVED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
@@ -73,7 +73,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
                 .map(Change::to_json)
                 .chain(unreadable.iter().map(Unreadable::to_json))
                 .collect();
-            writeln!(out, "{}", serde_json::Value::Array(items))?;
+            json_line(&mut out, &serde_json::Value::Array(items))?;
         } else if !changes.is_empty() {
             writeln!(out, "{REMOVED}--- {}{REMOVED:#}", args.old.display())?;
             writeln!(out, "{ADDED}+++ {}{ADDED:#}", args.new.display())?;

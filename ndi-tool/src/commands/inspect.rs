@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::cli::InspectArgs;
 use crate::commands::Outcome;
 use crate::commands::schedule::read_input;
-use crate::output::line;
+use crate::output::{json_line, line};
 
 /// How many classes and publishers are listed.
 const TOP: usize = 5;
@@ -29,7 +29,7 @@ pub fn run(args: &InspectArgs) -> Result<Outcome> {
     let summary = summarize(args, &snapshot, meta.len())?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        line(&mut out, &summary.to_string())?;
+        json_line(&mut out, &summary)?;
     } else {
         for l in render(&summary) {
             line(&mut out, &l)?;

@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::cli::PolicyArgs;
 use crate::commands::Outcome;
 use crate::commands::schedule::{gate_findings, read_input};
-use crate::output::line;
+use crate::output::{json_line, line};
 
 /// Whether a finding of the policy rules makes the effective packages wrong: every error.
 fn affects_packages(f: &Finding) -> bool {
@@ -52,7 +52,7 @@ pub fn run(args: &PolicyArgs) -> Result<Outcome> {
                 })
             })
             .collect();
-        line(&mut out, &serde_json::Value::Array(items).to_string())?;
+        json_line(&mut out, &serde_json::Value::Array(items))?;
     } else {
         line(
             &mut out,

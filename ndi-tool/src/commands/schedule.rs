@@ -19,7 +19,7 @@ use crate::cli::ScheduleArgs;
 use crate::commands::Outcome;
 use crate::commands::validate::format_finding;
 use crate::inputs::InputFile;
-use crate::output::{error_line, line};
+use crate::output::{error_line, json_line, line};
 
 const LOCAL: &str = "%Y-%m-%dT%H:%M:%S";
 
@@ -87,6 +87,15 @@ pub(crate) fn gate_findings(
             f.severity = Severity::Warning;
         }
     }
+    // The reader and the format's rules can both report one character XML forbids: once.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        seen.insert((
+            f.rule,
+            f.location.position.map(|p| p.offset),
+            f.message.clone(),
+        ))
+    });
     // Errors first, each group in document order.
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in &findings {
@@ -149,7 +158,7 @@ pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
                 "on": e.description,
             })
         }));
-        line(&mut out, &serde_json::Value::Array(items).to_string())?;
+        json_line(&mut out, &serde_json::Value::Array(items))?;
     } else {
         line(
             &mut out,

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::cli::ValidateArgs;
 use crate::commands::{Outcome, pool};
 use crate::inputs::{InputFile, expand};
-use crate::output::{error_line, line};
+use crate::output::{error_line, json_line, line};
 
 /// What validating one file found.
 pub struct FileReport {
@@ -189,7 +189,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         let snippets = !args.json && std::io::stdout().is_terminal();
         for report in &reports {
             if args.json {
-                line(&mut out, &json_report(report).to_string())?;
+                json_line(&mut out, &json_report(report))?;
                 continue;
             }
             for f in &report.findings {
