@@ -84,6 +84,17 @@ pub fn expand_excluding(paths: &[PathBuf], exclude: &[&Path]) -> Result<Vec<Inpu
     Ok(out)
 }
 
+/// The bytes of a file a command reads whole (policies and schedules for their typed models,
+/// catalogs and their targets), read as the readers read files ([`ndi_format::read_file`],
+/// default limits): a path that is not a regular file (a folder, `/dev/zero`, a FIFO) is
+/// refused before it is opened, and a file larger than the size limit with `limit-xml-bytes`
+/// before it is read. The error names the file.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, ndi_format::Error> {
+    let mut bytes = Vec::new();
+    ndi_format::read_file(path, &mut bytes, &ndi_format::Limits::default())?;
+    Ok(bytes)
+}
+
 /// What makes two paths the same file: device and inode where there are such, the
 /// canonical path elsewhere. `None` when the path cannot be looked at (a broken link).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -19,6 +19,7 @@
 )]
 
 pub mod diff;
+pub mod escape;
 pub mod load;
 pub mod store;
 pub mod tables;

@@ -41,24 +41,10 @@ pub fn error_line(text: &str) {
     let _ = err.write_all(b"\n");
 }
 
-/// `text` with control characters other than tab escaped as `\u{..}`: values and file names
-/// from input (names, versions, messages quoting them) never drive the terminal, as an ESC
-/// sequence in an installer name could otherwise rewrite the screen, and never start a line
-/// of their own, as a line feed in a file name could otherwise forge a finding.
+/// `text` as one line: control characters other than tab (line feeds included, so that a file
+/// name cannot forge a line of its own) escaped as `\u{..}`.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let escaped = |c: char| c.is_control() && c != '\t';
-    if !text.chars().any(escaped) {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if escaped(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out.into()
+    ndi_tool::escape::escape_controls(text, false)
 }
 
 /// `err` and its causes as one line, like `{err:#}`, but without a cause whose text the line

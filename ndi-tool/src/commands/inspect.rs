@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::cli::InspectArgs;
 use crate::commands::Outcome;
-use crate::commands::schedule::read_input;
+use crate::inputs::read_input;
 use crate::output::{json_line, line};
 
 /// How many classes and publishers are listed.

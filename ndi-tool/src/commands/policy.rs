@@ -16,7 +16,8 @@ use serde_json::json;
 
 use crate::cli::PolicyArgs;
 use crate::commands::Outcome;
-use crate::commands::schedule::{gate_findings, read_input};
+use crate::commands::schedule::gate_findings;
+use crate::inputs::read_input;
 use crate::output::{json_line, line};
 
 /// Whether a finding of the policy rules makes the effective packages wrong: every error.

@@ -18,21 +18,10 @@ use serde_json::json;
 use crate::cli::ScheduleArgs;
 use crate::commands::Outcome;
 use crate::commands::validate::format_finding;
-use crate::inputs::InputFile;
+use crate::inputs::{InputFile, read_input};
 use crate::output::{error_line, json_line, line};
 
 const LOCAL: &str = "%Y-%m-%dT%H:%M:%S";
-
-/// The bytes of the single file a command reads whole (`schedule`, `policy`, `inspect`'s
-/// summaries), read as the readers read files ([`ndi_format::read_file`], default limits):
-/// a path that is not a regular file (a folder, `/dev/zero`, a FIFO) is refused before it is
-/// opened, and a file larger than the size limit with `limit-xml-bytes` before it is read.
-/// The error names the file.
-pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    ndi_format::read_file(path, &mut bytes, &ndi_format::Limits::default())?;
-    Ok(bytes)
-}
 
 /// Whether a finding of the schedule rules makes the next runs wrong or incomplete, so that
 /// `schedule` must not print them.

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::cli::ValidateArgs;
 use crate::commands::{Outcome, pool};
-use crate::inputs::{InputFile, expand};
+use crate::inputs::{InputFile, expand, read_input};
 use crate::output::{error_line, json_line, line};
 
 /// What validating one file found.
@@ -90,7 +90,7 @@ pub fn check_file(
                         findings.extend(rules.finish());
                     }
                     match f {
-                        Format::Npl | Format::Nds => match read_bounded(&input.path) {
+                        Format::Npl | Format::Nds => match read_input(&input.path) {
                             Ok(bytes) => findings.extend(nds_format::validate(&bytes)),
                             Err(e) => findings.push(Finding::from(&e)),
                         },
@@ -128,7 +128,7 @@ pub fn check_file(
 /// the catalog's folder, or else the one input of that file name (none when several inputs
 /// share it: which one the catalog means cannot be told).
 fn check_catalog(path: &Path, targets: &HashMap<String, Vec<PathBuf>>) -> Vec<Finding> {
-    let bytes = match read_bounded(path) {
+    let bytes = match read_input(path) {
         Ok(b) => b,
         Err(e) => return vec![Finding::from(&e)],
     };
@@ -148,15 +148,8 @@ fn check_catalog(path: &Path, targets: &HashMap<String, Vec<PathBuf>>) -> Vec<Fi
             }
         })
         // A target that is not a regular file, or over the size limit, is not compared.
-        .and_then(|p| read_bounded(&p).ok());
+        .and_then(|p| read_input(&p).ok());
     npl_format::validate_catalog(&bytes, target.as_deref())
-}
-
-/// A file's bytes, read as the reader reads files: a regular file within the size limit.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, ndi_format::Error> {
-    let mut bytes = Vec::new();
-    ndi_format::read_file(path, &mut bytes, &ndi_format::Limits::default())?;
-    Ok(bytes)
 }
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {

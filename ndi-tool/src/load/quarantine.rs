@@ -7,6 +7,8 @@
 //! `NAME.1`, `NAME.2`, ...
 
 use std::ffi::{OsStr, OsString};
+
+use crate::escape::escape_controls;
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -58,7 +60,8 @@ pub fn quarantine(path: &Path, dir: &Path, reason: &str) -> std::io::Result<Path
             }
         }
         let finished = reason_file
-            .write_all(readable(reason).as_bytes())
+            // A reason quotes file names and input, and is read with `cat`.
+            .write_all(escape_controls(reason, true).as_bytes())
             .and_then(|()| reason_file.sync_all())
             .and_then(|()| std::fs::remove_file(path));
         if let Err(e) = finished {
@@ -78,20 +81,6 @@ pub fn quarantine(path: &Path, dir: &Path, reason: &str) -> std::io::Result<Path
             dir.display()
         ),
     ))
-}
-
-/// `text` with control characters other than tab and line feed escaped as `\u{..}`: a reason
-/// quotes file names and input, and is read with `cat`.
-fn readable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' && c != '\n' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// Where the reason for `target` is written.
@@ -179,7 +168,7 @@ mod tests {
     #[test]
     fn reasons_never_hold_terminal_controls() {
         assert_eq!(
-            readable("source: a\u{1b}[2J\nreason: x\ty\n"),
+            escape_controls("source: a\u{1b}[2J\nreason: x\ty\n", true),
             "source: a\\u{1b}[2J\nreason: x\ty\n"
         );
     }
