@@ -10,8 +10,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndi_benches::typed_read;
 use ndi_corpora::{Config, Kind, Mix};
 use ndi_format::{Compression, Document, ReaderBuilder, WriterOptions, write_document};
-use ndi_tool::load::{CollectSink, Input, LoadOptions, Progress, load};
-use ndi_tool::store::{FileFormat, FileSinkFactory, Layout};
+use ndi_load::load::{CollectSink, Input, LoadOptions, Progress, load};
+use ndi_load::store::{FileFormat, FileSinkFactory, Layout};
 
 /// The plain XML of `n` generated files of `kind`, concatenated per file.
 fn files_of(kind: Kind, n: usize) -> Vec<Vec<u8>> {

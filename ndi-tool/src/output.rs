@@ -44,7 +44,7 @@ pub fn error_line(text: &str) {
 /// `text` as one line: control characters other than tab (line feeds included, so that a file
 /// name cannot forge a line of its own) escaped as `\u{..}`.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    ndi_tool::escape::escape_controls(text, false)
+    ndi_load::escape::escape_controls(text, false)
 }
 
 /// `err` and its causes as one line, like `{err:#}`, but without a cause whose text the line

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use common::{corpora, s, text};
 use ndi_format::Limits;
-use ndi_tool::load::{CollectSink, Input, LoadOptions, Progress, load};
-use ndi_tool::tables::Table;
+use ndi_load::load::{CollectSink, Input, LoadOptions, Progress, load};
+use ndi_load::tables::Table;
 
 /// Address space allowed to each command, in KiB: far more than any command needs, less than
 /// reading a 3 GiB file whole.
@@ -226,7 +226,7 @@ fn diff_and_inspect_refuse_millions_of_tiny_elements_instead_of_taking_gigabytes
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(b"<Inventory MachineName=\"pc\"><Files>")
         .unwrap();
-    let many = ndi_tool::diff::MAX_SNAPSHOT_ELEMENTS + 10;
+    let many = ndi_diff::MAX_SNAPSHOT_ELEMENTS + 10;
     for _ in 0..many {
         gz.write_all(b"<a/>").unwrap();
     }

@@ -1,258 +1,260 @@
-//! `convert --format ndi|ndi.gz`: rewrite documents through the model, plain or gzipped.
+//! `convert`: the loader into Parquet or JSON-lines tables, with progress and a summary;
+//! `--format ndi|ndi.gz` hands over to [`rewrite`](super::rewrite).
 
-use std::collections::{HashMap, HashSet};
-use std::ffi::OsStr;
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use flate2::write::GzEncoder;
-use ndi_format::{Format, InputBuffer, Reader, Record, Writer};
-use ndi_tool::load::quarantine::quarantine;
-use rayon::prelude::*;
+use ndi_load::load::{
+    DocumentOutcome, Input, LoadOptions, LoadSummary, Progress, RowOptions, Status, load,
+};
+use ndi_load::store::{
+    FileFormat, FileSinkFactory, Layout, Manifest, write_empty_tables, write_manifest,
+};
+use ndi_load::tables::Table;
 
-use crate::cli::{ConvertArgs, ConvertFormat};
-use crate::commands::{Outcome, pool};
-use crate::inputs::{FileId, InputFile, expand_excluding};
-use crate::output::{chain, error_line, line};
-
-/// The file name stem without compression and format extensions (kept as it is, UTF-8 or
-/// not).
-fn stem(name: &OsStr) -> &OsStr {
-    let name = strip_extension(name, |e| e.eq_ignore_ascii_case("gz"));
-    strip_extension(name, |e| {
-        Format::ALL
-            .iter()
-            .any(|f| f.extension().eq_ignore_ascii_case(e))
-    })
-}
-
-/// `name` without its extension when `ext` says it is one to drop.
-fn strip_extension(name: &OsStr, ext: impl Fn(&str) -> bool) -> &OsStr {
-    let path = Path::new(name);
-    match (path.extension().and_then(OsStr::to_str), path.file_stem()) {
-        (Some(e), Some(stem)) if ext(e) => stem,
-        _ => name,
-    }
-}
-
-/// Where the converted `input` goes.
-pub fn output_path(out: &Path, input: &InputFile, format: Format, gz: bool) -> PathBuf {
-    let name = input.relative.file_name().unwrap_or_default();
-    let mut file = stem(name).to_os_string();
-    file.push(".");
-    file.push(format.extension());
-    if gz {
-        file.push(".gz");
-    }
-    match input.relative.parent() {
-        Some(parent) => out.join(parent).join(file),
-        None => out.join(file),
-    }
-}
-
-/// A converted file waiting under a temporary name for its turn to appear.
-struct Staged {
-    tmp: PathBuf,
-    target: PathBuf,
-}
-
-/// Why an input was not converted.
-enum Failure {
-    /// The input is broken (it is quarantined when asked).
-    Rejected(ndi_format::Error),
-    /// Writing the output failed.
-    Output(anyhow::Error),
-}
-
-fn output<E: Into<anyhow::Error>>(e: E) -> Failure {
-    Failure::Output(e.into())
-}
-
-/// Converts input number `index` to a temporary file beside its target (a hidden name no
-/// other input uses); [`run`] renames it into place, in input order.
-fn convert_one(
-    index: usize,
-    input: &InputFile,
-    args: &ConvertArgs,
-    buffer: &mut InputBuffer,
-) -> Result<Staged, Failure> {
-    let mut reader = Reader::from_path(&input.path, buffer).map_err(Failure::Rejected)?;
-    let gz = args.format == ConvertFormat::NdiGz;
-    let target = output_path(&args.out, input, reader.format(), gz);
-    let dir = target.parent().unwrap_or(&args.out).to_path_buf();
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating {}", dir.display()))
-        .map_err(Failure::Output)?;
-    let tmp = dir.join(format!(
-        ".{}.{index}.tmp",
-        target.file_name().unwrap_or_default().to_string_lossy()
-    ));
-    let result = (|| -> Result<(), Failure> {
-        let file = BufWriter::with_capacity(1 << 16, File::create(&tmp).map_err(output)?);
-        let header = reader.header().clone();
-        let mut record = Record::default();
-        let written = if gz {
-            let mut w = Writer::new(GzEncoder::new(file, flate2::Compression::default()));
-            w.write_header(&header).map_err(output)?;
-            while reader.read_record(&mut record).map_err(Failure::Rejected)? {
-                w.write_record(&record).map_err(output)?;
-            }
-            let gz = w.finish().map_err(output)?;
-            gz.finish().and_then(|mut f| f.flush())
-        } else {
-            let mut w = Writer::new(file);
-            w.write_header(&header).map_err(output)?;
-            while reader.read_record(&mut record).map_err(Failure::Rejected)? {
-                w.write_record(&record).map_err(output)?;
-            }
-            w.finish().map_err(output)?.flush()
-        };
-        written.map_err(output)
-    })();
-    match result {
-        Ok(()) => Ok(Staged { tmp, target }),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
+use crate::cli::{ConvertArgs, ConvertFormat, PartitionBy};
+use crate::commands::Outcome;
+use crate::inputs::expand_excluding;
+use crate::output::error_line;
 
 pub fn run(args: &ConvertArgs) -> Result<Outcome> {
-    let exclude: Vec<&Path> = std::iter::once(args.out.as_path())
+    if matches!(args.format, ConvertFormat::Ndi | ConvertFormat::NdiGz) {
+        let tables_only = [
+            ("--batch-size", args.batch_size.is_some()),
+            ("--partition-by", args.partition_by.is_some()),
+            ("--keep-content", args.keep_content),
+            ("--loaded-at", args.loaded_at.is_some()),
+            ("--overwrite", args.overwrite),
+        ];
+        if let Some((flag, _)) = tables_only.iter().find(|(_, set)| *set) {
+            anyhow::bail!(
+                "{flag} applies to tables (--format parquet or jsonl), not to rewritten XML"
+            );
+        }
+        return super::rewrite::run(args);
+    }
+    let exclude: Vec<&std::path::Path> = std::iter::once(args.out.as_path())
         .chain(args.quarantine.as_deref())
         .collect();
     let files = expand_excluding(&args.inputs, &exclude)?;
-    let input_ids: HashSet<FileId> = files.iter().filter_map(|f| FileId::of(&f.path)).collect();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     if let Some(dir) = &args.quarantine {
+        // Checked before loading: a quarantine that cannot exist is a usage error.
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the quarantine folder {}", dir.display()))?;
     }
-    let pool = pool(args.threads)?;
-    let results: Vec<Result<Staged, Failure>> = pool.install(|| {
-        files
-            .par_iter()
-            .enumerate()
-            .map_init(InputBuffer::new, |buffer, (index, input)| {
-                convert_one(index, input, args, buffer)
-            })
-            .collect()
+    let options = LoadOptions {
+        threads: args.threads,
+        batch_size: args.batch_size.unwrap_or(LoadOptions::default().batch_size),
+        rows: RowOptions {
+            keep_content: args.keep_content,
+        },
+        loaded_at: args.loaded_at.unwrap_or_else(ndi_load::load::now),
+        quarantine: args.quarantine.clone(),
+        ..LoadOptions::default()
+    };
+    let format = match args.format {
+        ConvertFormat::Jsonl => FileFormat::Jsonl,
+        _ => FileFormat::Parquet,
+    };
+    let layout = Layout::new(
+        &args.out,
+        args.partition_by == Some(PartitionBy::Date),
+        options.loaded_at,
+    );
+    if let (Some(partition), Some(earlier_format)) =
+        (&layout.partition, Manifest::earlier_file_format(&args.out))
+        && earlier_format != file_format_name(format)
+        && other_partitions(&args.out, partition)
+    {
+        anyhow::bail!(
+            "{} holds {earlier_format} tables of other load dates; a {} run would leave readers of either format with part of the data: use another --out",
+            args.out.display(),
+            file_format_name(format)
+        );
+    }
+    let earlier = layout
+        .earlier_parts()
+        .with_context(|| format!("looking at {}", args.out.display()))?;
+    if let Some(first) = earlier.first()
+        && !args.overwrite
+    {
+        anyhow::bail!(
+            "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
+            args.out.display(),
+            earlier.len(),
+            first.display()
+        );
+    }
+    // A killed run's hidden parts go now (no reader sees them); an earlier run's visible parts
+    // go only when this run's are complete, just before they appear.
+    let (hidden, replace): (Vec<PathBuf>, Vec<PathBuf>) = earlier.into_iter().partition(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
     });
-    // Outputs appear in input order: when two inputs map to the same name, the first wins
-    // and the other is an error, whatever the thread count.
-    let mut out = std::io::stdout().lock();
-    let mut failed = 0usize;
-    let mut output_failed = 0usize;
-    let mut written: HashMap<PathBuf, &Path> = HashMap::new();
-    for (input, result) in files.iter().zip(results) {
-        match result {
-            Ok(staged) => {
-                let refused = if let Some(first) = written.get(&staged.target) {
-                    Some(format!("is already written from {}", first.display()))
-                } else if FileId::of(&staged.target).is_some_and(|id| input_ids.contains(&id)) {
-                    Some(
-                        "is an input of this run; it is not replaced (choose another --out)".into(),
-                    )
-                } else {
-                    std::fs::rename(&staged.tmp, &staged.target)
-                        .err()
-                        .map(|e| format!("could not be written: {e}"))
-                };
-                if let Some(why) = refused {
-                    failed += 1;
-                    let _ = std::fs::remove_file(&staged.tmp);
-                    error_line(&format!(
-                        "{}: error: output {} {why}",
-                        input.path.display(),
-                        staged.target.display()
-                    ));
-                    continue;
-                }
-                written.insert(staged.target.clone(), &input.path);
-                if !args.quiet {
-                    line(
-                        &mut out,
-                        &format!("{} -> {}", input.path.display(), staged.target.display()),
-                    )?;
-                }
+    for path in &hidden {
+        std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+    }
+    let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
+    let factory = FileSinkFactory::new(layout.clone(), format);
+    let verbose = args.verbose;
+    let quiet = args.quiet;
+    let progress = Progress {
+        observer: Some(Box::new(move |o: &DocumentOutcome| {
+            if let Some(e) = &o.quarantine_error {
+                error_line(&format!(
+                    "{}: error: could not move it to the quarantine folder ({e}); it stays where it is",
+                    o.source_path
+                ));
             }
-            Err(Failure::Output(e)) => {
-                failed += 1;
-                output_failed += 1;
-                error_line(&format!("{}: error: {}", input.path.display(), chain(&e)));
+            // A rejected file is an error: reported even with --quiet.
+            let rejected = o.status == Status::Rejected;
+            if !(rejected || (verbose && !quiet)) {
+                return;
             }
-            Err(Failure::Rejected(e)) => {
-                failed += 1;
-                error_line(&format!("{}: error: {e}", input.path.display()));
-                if let Some(dir) = &args.quarantine {
-                    let reason = format!("source: {}\nreason: {e}\n", input.path.display());
-                    if let Err(q) = quarantine(&input.path, dir, &reason) {
-                        error_line(&format!(
-                            "{}: error: could not move it to the quarantine folder ({q}); it stays where it is",
-                            input.path.display()
-                        ));
-                    }
-                }
-            }
+            let detail = match (&o.error, o.warnings.first()) {
+                (Some(e), _) => format!(
+                    ": {}",
+                    e.to_string()
+                        .trim_start_matches(&format!("{}:", o.source_path))
+                        .trim_start()
+                ),
+                (None, Some(w)) => format!(": {w}"),
+                (None, None) => String::new(),
+            };
+            error_line(&format!("{}: {}{detail}", o.source_path, o.status.name()));
+        })),
+        ..Progress::default()
+    };
+    let started = Instant::now();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let summary = std::thread::scope(|s| {
+        let progress = &progress;
+        let total = inputs.len() as u64;
+        let reporter = s.spawn(move || report_progress(progress, total, finished, args.quiet));
+        let result = load(&inputs, &options, &factory, progress)
+            .and_then(|summary| write_empty_tables(&factory, &summary.rows).map(|()| summary))
+            .and_then(|summary| factory.commit(&replace).map(|_| summary));
+        drop(done);
+        let _ = reporter.join();
+        result
+    });
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(e) => {
+            factory.abandon();
+            return Err(e.into());
         }
-    }
-    out.flush()?;
-    error_line(&format!(
-        "{} files: {} converted, {} failed",
-        files.len(),
-        files.len() - failed,
-        failed
-    ));
-    if output_failed > 0 {
-        anyhow::bail!("{output_failed} outputs could not be written");
-    }
-    Ok(if failed == 0 {
+    };
+    let file_format = file_format_name(format);
+    write_manifest(
+        &args.out,
+        &Manifest::new(
+            &summary,
+            options.loaded_at,
+            layout.partition.clone(),
+            file_format,
+        )
+        .with_earlier_partitions(&args.out),
+    )?;
+    print_summary(&summary, started.elapsed(), &args.out);
+    Ok(if summary.rejected == 0 {
         Outcome::Success
     } else {
         Outcome::Failure
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_keep_their_stem() {
-        let stem = |s: &str| stem(OsStr::new(s)).to_str().unwrap().to_string();
-        assert_eq!(stem("SYSTEM on PC1.ndi.gz"), "SYSTEM on PC1");
-        assert_eq!(
-            stem("host at 20240101T000000.mmi"),
-            "host at 20240101T000000"
-        );
-        assert_eq!(stem("odd.name.txt"), "odd.name.txt");
-        assert_eq!(stem("X.NPL.GZ"), "X");
-        assert_eq!(stem(".ndi"), ".ndi");
-        let input = InputFile {
-            path: "x/a b.ndi".into(),
-            relative: "sub/a b.ndi".into(),
-        };
-        assert_eq!(
-            output_path(Path::new("out"), &input, Format::Ndi, true),
-            Path::new("out/sub/a b.ndi.gz")
-        );
+fn file_format_name(format: FileFormat) -> &'static str {
+    match format {
+        FileFormat::Parquet => "parquet",
+        FileFormat::Jsonl => "jsonl",
     }
+}
 
-    #[cfg(unix)]
-    #[test]
-    fn names_that_are_not_utf8_are_kept() {
-        use std::os::unix::ffi::OsStrExt;
-        let input = InputFile {
-            path: "x".into(),
-            relative: OsStr::from_bytes(b"bad\xff.ndi.gz").into(),
-        };
-        assert_eq!(
-            output_path(Path::new("o"), &input, Format::Ndi, false).as_os_str(),
-            OsStr::from_bytes(b"o/bad\xff.ndi")
+/// Whether `out` has a `documents` partition other than `partition`.
+fn other_partitions(out: &std::path::Path, partition: &str) -> bool {
+    std::fs::read_dir(out.join(Table::Documents.name())).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("load_date=") && name != partition
+        })
+    })
+}
+
+/// A progress bar on a terminal; a plain line every ten seconds otherwise.
+fn report_progress(
+    progress: &Progress,
+    total: u64,
+    finished: std::sync::mpsc::Receiver<()>,
+    quiet: bool,
+) {
+    let terminal = std::io::stderr().is_terminal() && !quiet;
+    let bar = terminal.then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
+        bar
+    });
+    let start = Instant::now();
+    let mut last_line = Instant::now();
+    // Wakes every 200 ms, and at once when the load is over (the sender is dropped).
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+        finished.recv_timeout(Duration::from_millis(200))
+    {
+        let files = progress.files.load(Ordering::Relaxed);
+        let mb = progress.bytes_xml.load(Ordering::Relaxed) as f64 / 1e6;
+        let secs = start.elapsed().as_secs_f64().max(1e-3);
+        let msg = format!(
+            "{mb:.1} MB XML  {:.0} files/s  {} rejected",
+            files as f64 / secs,
+            progress.rejected.load(Ordering::Relaxed)
+        );
+        if let Some(bar) = &bar {
+            bar.set_position(files);
+            bar.set_message(msg);
+        } else if !quiet && last_line.elapsed() >= Duration::from_secs(10) {
+            error_line(&format!("progress: {files}/{total} files  {msg}"));
+            last_line = Instant::now();
+        }
     }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
+
+fn print_summary(summary: &LoadSummary, elapsed: Duration, out: &std::path::Path) {
+    let secs = elapsed.as_secs_f64().max(1e-3);
+    error_line(&format!(
+        "{} files: {} ok, {} with warnings, {} rejected  ({:.1} MB on disk, {:.1} MB XML, {:.1} s, {:.1} MB/s XML, {:.0} files/s)",
+        summary.files(),
+        summary.ok,
+        summary.warning,
+        summary.rejected,
+        summary.bytes_on_disk as f64 / 1e6,
+        summary.bytes_xml as f64 / 1e6,
+        secs,
+        summary.bytes_xml as f64 / 1e6 / secs,
+        summary.files() as f64 / secs
+    ));
+    let rows: Vec<String> = Table::ALL
+        .iter()
+        .filter(|t| summary.rows[t.index()] > 0)
+        .map(|t| format!("{} {}", t.name(), summary.rows[t.index()]))
+        .collect();
+    error_line(&format!("rows: {}", rows.join(", ")));
+    if summary.quarantine_failed > 0 {
+        error_line(&format!(
+            "{} rejected files could not be quarantined: they stay where they were",
+            summary.quarantine_failed
+        ));
+    }
+    error_line(&format!("tables written to {}", out.display()));
 }

@@ -1,8 +1,8 @@
 //! `diff`: semantic differences between two documents or two folders (the comparison itself
-//! is `ndi_tool::diff`; this is reading, pairing and reporting).
+//! is `ndi_diff`; this is reading, pairing and reporting).
 //!
 //! Folders: documents are paired by identity, then by path without `.gz`
-//! (`ndi_tool::diff::path_key`). A document that cannot be read is paired by its path too; it
+//! (`ndi_diff::path_key`). A document that cannot be read is paired by its path too; it
 //! gets an error line (and a `"kind": "error"` entry with `--json`), its pair is not
 //! compared, every other pair is, and the command ends with an error (exit 2).
 
@@ -11,8 +11,8 @@ use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 use anyhow::{Context, Result, bail};
+use ndi_diff::{Change, ChangeKind, Detail, DocumentId, Section, Snapshot, Values};
 use ndi_format::InputBuffer;
-use ndi_tool::diff::{Change, ChangeKind, Detail, DocumentId, Section, Snapshot, Values};
 use rayon::prelude::*;
 
 use crate::cli::DiffArgs;
@@ -115,7 +115,7 @@ fn diff_files(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>)
     });
     match (old, new) {
         (Ok(old), Ok(new)) => {
-            let changes = ndi_tool::diff::diff(&old, &new);
+            let changes = ndi_diff::diff(&old, &new);
             let summary = Summary {
                 compared: 1,
                 differing: usize::from(!changes.is_empty()),
@@ -289,7 +289,7 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable
     let (new_ids, mut new_errors): (Vec<DocumentId>, Vec<Option<ndi_format::Error>>) =
         new_read.into_iter().unzip();
 
-    let pairs = ndi_tool::diff::pair_documents(&old_ids, &new_ids);
+    let pairs = ndi_diff::pair_documents(&old_ids, &new_ids);
     let mut summary = Summary {
         folders: true,
         ..Summary::default()
@@ -357,7 +357,7 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable
                     match (old, new) {
                         (Ok(old), Ok(new)) => {
                             let document = label(i, j);
-                            let mut changes = ndi_tool::diff::diff(&old, &new);
+                            let mut changes = ndi_diff::diff(&old, &new);
                             for c in &mut changes {
                                 c.document = Some(document.clone());
                             }

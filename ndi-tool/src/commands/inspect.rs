@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::{Context, Result, anyhow, bail};
+use ndi_diff::{Detail, Section, Snapshot};
 use ndi_format::{Compression, Format, InputBuffer, RecordKind};
-use ndi_tool::diff::{Detail, Section, Snapshot};
 use serde_json::{Value, json};
 
 use crate::cli::InspectArgs;

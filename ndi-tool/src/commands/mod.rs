@@ -5,8 +5,8 @@ mod diff;
 mod generate;
 mod inspect;
 mod policy;
+mod rewrite;
 mod schedule;
-mod tables;
 mod validate;
 
 use anyhow::Result;
@@ -35,26 +35,7 @@ impl From<Outcome> for std::process::ExitCode {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
-        Command::Convert(args) => match args.format {
-            crate::cli::ConvertFormat::Parquet | crate::cli::ConvertFormat::Jsonl => {
-                tables::run(&args)
-            }
-            _ => {
-                let tables_only = [
-                    ("--batch-size", args.batch_size.is_some()),
-                    ("--partition-by", args.partition_by.is_some()),
-                    ("--keep-content", args.keep_content),
-                    ("--loaded-at", args.loaded_at.is_some()),
-                    ("--overwrite", args.overwrite),
-                ];
-                if let Some((flag, _)) = tables_only.iter().find(|(_, set)| *set) {
-                    anyhow::bail!(
-                        "{flag} applies to tables (--format parquet or jsonl), not to rewritten XML"
-                    );
-                }
-                convert::run(&args)
-            }
-        },
+        Command::Convert(args) => convert::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Inspect(args) => inspect::run(&args),

@@ -70,6 +70,29 @@ pub fn document_id(bytes: &[u8]) -> String {
     hash.to_hex()[..32].to_string()
 }
 
+/// Where one document's bytes come from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// A file, read by the worker.
+    Path(&'a Path),
+    /// Bytes in memory, with the name recorded as `source_path`.
+    Bytes {
+        /// Recorded as `source_path`.
+        name: &'a str,
+        /// The document, gzipped or not.
+        bytes: &'a [u8],
+    },
+}
+
+impl Source<'_> {
+    fn name(&self) -> String {
+        match self {
+            Source::Path(p) => p.display().to_string(),
+            Source::Bytes { name, .. } => (*name).to_string(),
+        }
+    }
+}
+
 /// Bytes each input buffer keeps between documents; an outlier's larger buffers are given
 /// back after it (most inventories are far smaller: a median of about 80 kB gzipped).
 const KEEP_BUFFER_BYTES: usize = 8 << 20;
@@ -104,37 +127,32 @@ impl Worker {
         let mut sink = factory.open(index)?;
         let mut summary = LoadSummary::default();
         for input in inputs {
-            let mut outcome = self.load_document(input, &mut sink, &mut summary)?;
-            match outcome.status {
-                Status::Ok => summary.ok += 1,
-                Status::Warning => summary.warning += 1,
-                Status::Rejected => {
-                    summary.rejected += 1;
-                    bump(&progress.rejected, 1);
-                    if let (Some(dir), Input::Path(path)) = (&self.options.quarantine, input) {
-                        // A file that cannot be moved stays where it was; the run goes on.
-                        match quarantine::quarantine(path, dir, &reason_text(path, &outcome)) {
-                            Ok(target) => outcome.quarantined_to = Some(target),
-                            Err(e) => {
-                                summary.quarantine_failed += 1;
-                                outcome.quarantine_error = Some(e.to_string());
-                            }
+            let source = match input {
+                Input::Path(path) => Source::Path(path),
+                Input::Memory { name, bytes } => Source::Bytes { name, bytes },
+            };
+            let mut outcome = self.load_document(source, &mut sink, &mut summary)?;
+            if outcome.status == Status::Rejected {
+                bump(&progress.rejected, 1);
+                if let (Some(dir), Input::Path(path)) = (&self.options.quarantine, input) {
+                    // A file that cannot be moved stays where it was; the run goes on.
+                    match quarantine::quarantine(path, dir, &reason_text(path, &outcome)) {
+                        Ok(target) => outcome.quarantined_to = Some(target),
+                        Err(e) => {
+                            summary.quarantine_failed += 1;
+                            outcome.quarantine_error = Some(e.to_string());
                         }
                     }
                 }
             }
-            summary.bytes_on_disk += outcome.bytes_on_disk;
-            summary.bytes_xml += outcome.bytes_xml.unwrap_or(0);
             if let Some(observe) = &progress.observer {
                 observe(&outcome);
             }
             bump(&progress.files, 1);
             bump(&progress.bytes_on_disk, outcome.bytes_on_disk);
             bump(&progress.bytes_xml, outcome.bytes_xml.unwrap_or(0));
-            self.documents_row(&outcome);
-            self.flush(&mut sink, &mut summary, false)?;
         }
-        self.flush(&mut sink, &mut summary, true)?;
+        self.flush_all(&mut sink, &mut summary)?;
         sink.finish()?;
         Ok(summary)
     }
@@ -202,16 +220,46 @@ impl Worker {
         loaded
     }
 
-    /// Loads one input: rows on success; on failure, the rows it added are taken back.
-    fn load_document<S: BatchSink>(
+    /// Loads one document: its rows and its `documents` row, counted in `summary`; the
+    /// batches that filled go to `sink`.
+    pub(crate) fn load_document<S: BatchSink>(
         &mut self,
-        input: &Input,
+        source: Source<'_>,
+        sink: &mut S,
+        summary: &mut LoadSummary,
+    ) -> Result<DocumentOutcome, LoadError> {
+        let outcome = self.read_rows(source, sink, summary)?;
+        match outcome.status {
+            Status::Ok => summary.ok += 1,
+            Status::Warning => summary.warning += 1,
+            Status::Rejected => summary.rejected += 1,
+        }
+        summary.bytes_on_disk += outcome.bytes_on_disk;
+        summary.bytes_xml += outcome.bytes_xml.unwrap_or(0);
+        self.documents_row(&outcome);
+        self.flush(sink, summary, false)?;
+        Ok(outcome)
+    }
+
+    /// Hands every row still buffered to `sink` as batches.
+    pub(crate) fn flush_all<S: BatchSink>(
+        &mut self,
+        sink: &mut S,
+        summary: &mut LoadSummary,
+    ) -> Result<(), LoadError> {
+        self.flush(sink, summary, true)
+    }
+
+    /// Reads one document into rows: on failure, the rows it added are taken back.
+    fn read_rows<S: BatchSink>(
+        &mut self,
+        source: Source<'_>,
         sink: &mut S,
         summary: &mut LoadSummary,
     ) -> Result<DocumentOutcome, LoadError> {
         let mut outcome = DocumentOutcome {
             document_id: String::new(),
-            source_path: input.name(),
+            source_path: source.name(),
             format: None,
             compressed: false,
             bytes_on_disk: 0,
@@ -227,11 +275,11 @@ impl Worker {
         };
         // The file's bytes are taken out of the worker while it reads them.
         let mut raw = std::mem::take(&mut self.raw);
-        let bytes: &[u8] = match input {
-            Input::Memory { bytes, .. } => bytes,
+        let bytes: &[u8] = match source {
+            Source::Bytes { bytes, .. } => bytes,
             // Refused before reading (the document is `rejected` with the error): a path that
             // is not a regular file, a file larger than the size limit allows.
-            Input::Path(path) => {
+            Source::Path(path) => {
                 match ndi_format::read_file(path, &mut raw, &self.options.limits) {
                     Ok(()) => &raw,
                     Err(e) => {

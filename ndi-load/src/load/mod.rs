@@ -9,6 +9,7 @@
 //! again with its batches handed on as they fill. Afterwards a worker gives back the input
 //! buffers a big document grew (it keeps 8 MiB each).
 
+mod decoder;
 mod document;
 pub mod quarantine;
 mod rows;
@@ -20,6 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+pub use decoder::Decoder;
 pub use document::{DocumentOutcome, Status};
 pub use rows::{BatchLimit, Loaded, OnFull, RowMaker, RowOptions, Tables};
 pub use sink::{BatchSink, CollectSink, SinkFactory};

@@ -9,8 +9,8 @@ use arrow_array::types::{Date32Type, Int32Type, Int64Type, TimestampSecondType};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use ndi_format::{Document, values::CompactDateTime};
-use ndi_tool::load::{CollectSink, Input, LoadOptions, Progress, load};
-use ndi_tool::tables::Table;
+use ndi_load::load::{CollectSink, Input, LoadOptions, Progress, load};
+use ndi_load::tables::Table;
 
 fn corpus_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora");
@@ -294,7 +294,7 @@ fn warning_counts_include_warnings_beyond_those_kept() {
 
 #[test]
 fn parts_appear_only_when_the_run_commits_them() {
-    use ndi_tool::store::{FileFormat, FileSinkFactory, Layout};
+    use ndi_load::store::{FileFormat, FileSinkFactory, Layout};
     let tmp = tempfile::tempdir().unwrap();
     let layout = Layout::new(tmp.path(), false, 0);
     let earlier = tmp.path().join("documents/part-00007.parquet");
@@ -448,4 +448,55 @@ fn container_context_goes_to_elements_only_when_no_row_carries_it() {
         "{elements:?}"
     );
     assert_eq!(elements.len(), 4, "{elements:?}");
+}
+
+/// The push decoder gives the same rows as the folder loader on one thread, with its batches
+/// flushed at any moment, and a broken document in between leaves nothing behind.
+#[test]
+fn decoder_gives_the_loaders_rows() {
+    let files = corpus_files();
+    let expected = run(&files, 1, 7);
+    let options = LoadOptions {
+        batch_size: 7,
+        loaded_at: 1_700_000_000,
+        ..LoadOptions::default()
+    };
+    let mut decoder = ndi_load::Decoder::new(options);
+    let mut got: HashMap<Table, Vec<RecordBatch>> = HashMap::new();
+    let mut rejected = 0;
+    for (i, path) in files.iter().enumerate() {
+        let bytes = std::fs::read(path).unwrap();
+        let outcome = decoder.decode(&path.display().to_string(), &bytes).unwrap();
+        if outcome.status == ndi_load::Status::Rejected {
+            rejected += 1;
+            assert!(outcome.error.is_some(), "{}", path.display());
+        }
+        if i % 5 == 0 {
+            for (table, batch) in decoder.flush().unwrap() {
+                assert!(batch.num_rows() <= 7);
+                got.entry(table).or_default().push(batch);
+            }
+        }
+    }
+    for (table, batch) in decoder.flush().unwrap() {
+        got.entry(table).or_default().push(batch);
+    }
+    assert!(rejected > 0, "the corpus has invalid files");
+    assert_eq!(decoder.summary().rejected, rejected);
+    assert_eq!(decoder.summary().files(), files.len() as u64);
+    for table in Table::ALL {
+        let ours = rendered(got.get(&table).map_or(&[][..], Vec::as_slice));
+        assert_eq!(
+            ours,
+            rendered(&expected.batches(table)),
+            "{}",
+            table.name()
+        );
+        assert_eq!(
+            decoder.summary().rows[table.index()],
+            ours.len() as u64,
+            "{}",
+            table.name()
+        );
+    }
 }

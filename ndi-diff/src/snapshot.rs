@@ -203,7 +203,7 @@ pub enum Detail {
 /// the records once; no element tree is kept.
 ///
 /// ```
-/// use ndi_tool::diff::{Section, Snapshot};
+/// use ndi_diff::{Section, Snapshot};
 ///
 /// let s = Snapshot::from_slice(br#"<Inventory MachineName="pc1"><Hardware>
 ///   <Class Name="Win32_BIOS"><Instance><Property Name="SerialNumber" Value="A1"/></Instance>

@@ -9,7 +9,7 @@ fn tables_doc_matches_the_schemas() {
     let (begin, end) = ("<!-- columns:begin -->\n", "<!-- columns:end -->");
     let start = doc.find(begin).unwrap() + begin.len();
     let stop = doc.find(end).unwrap();
-    let expected = ndi_tool::tables::markdown();
+    let expected = ndi_load::tables::markdown();
     if std::env::var_os("UPDATE_DOCS").is_some() {
         let updated = format!("{}{}{}", &doc[..start], expected, &doc[stop..]);
         std::fs::write(&path, updated).unwrap();

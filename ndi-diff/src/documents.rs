@@ -50,10 +50,10 @@ impl IdentityKind {
 /// `.gz` (any case) removed, so that `X.npl` and `X.npl.gz` are the same document.
 ///
 /// ```
-/// assert_eq!(ndi_tool::diff::path_key("sub/X.npl.gz"), "sub/X.npl");
-/// assert_eq!(ndi_tool::diff::path_key("X.NDI.GZ"), "X.NDI");
-/// assert_eq!(ndi_tool::diff::path_key("X.npl"), "X.npl");
-/// assert_eq!(ndi_tool::diff::path_key(".gz"), ".gz");
+/// assert_eq!(ndi_diff::path_key("sub/X.npl.gz"), "sub/X.npl");
+/// assert_eq!(ndi_diff::path_key("X.NDI.GZ"), "X.NDI");
+/// assert_eq!(ndi_diff::path_key("X.npl"), "X.npl");
+/// assert_eq!(ndi_diff::path_key(".gz"), ".gz");
 /// ```
 pub fn path_key(relative: &str) -> &str {
     match relative.split_at_checked(relative.len().saturating_sub(3)) {

@@ -27,7 +27,7 @@
 //! record on each side is a change.
 //!
 //! ```
-//! use ndi_tool::diff::{ChangeKind, Section, Snapshot, diff};
+//! use ndi_diff::{ChangeKind, Section, Snapshot, diff};
 //!
 //! let old = Snapshot::from_slice(br#"<Inventory><Software>
 //!   <Installer Type="MSI" Name="7-Zip" Publisher="Igor Pavlov" Version="22.01"/>
