@@ -66,6 +66,25 @@ impl Column {
     }
 }
 
+/// Methods appending one value of a plain Arrow type through a typed handle.
+macro_rules! appenders {
+    ($($(#[doc = $doc:literal])* $method:ident($handle:ident, $value:ty) => $variant:ident,)*) => {$(
+        $(#[doc = $doc])*
+        pub fn $method(&mut self, c: $handle, v: Option<$value>) -> &mut Self {
+            match self.column(c.table(), c.index(), stringify!($method)) {
+                Some(Column::$variant(b, ..)) => b.append_option(v),
+                _ => self.misuse(format!(
+                    "{} in column {} of {}",
+                    stringify!($method),
+                    c.index(),
+                    self.table.name()
+                )),
+            }
+            self
+        }
+    )*};
+}
+
 /// Rows of one table, buffered until [`TableBuilder::finish`] makes a batch of them.
 pub struct TableBuilder {
     table: Table,
@@ -163,77 +182,19 @@ impl TableBuilder {
         self
     }
 
-    /// Appends a 64-bit integer (or null).
-    pub fn int64(&mut self, c: Int64, v: Option<i64>) -> &mut Self {
-        match self.column(c.table(), c.index(), "int64") {
-            Some(Column::Int64(b)) => b.append_option(v),
-            _ => self.misuse(format!(
-                "int64 in column {} of {}",
-                c.index(),
-                self.table.name()
-            )),
-        }
-        self
-    }
-
-    /// Appends a 32-bit integer (or null).
-    pub fn int32(&mut self, c: Int32, v: Option<i32>) -> &mut Self {
-        match self.column(c.table(), c.index(), "int32") {
-            Some(Column::Int32(b)) => b.append_option(v),
-            _ => self.misuse(format!(
-                "int32 in column {} of {}",
-                c.index(),
-                self.table.name()
-            )),
-        }
-        self
-    }
-
-    /// Appends a boolean (or null).
-    pub fn boolean(&mut self, c: Bool, v: Option<bool>) -> &mut Self {
-        match self.column(c.table(), c.index(), "boolean") {
-            Some(Column::Bool(b)) => b.append_option(v),
-            _ => self.misuse(format!(
-                "boolean in column {} of {}",
-                c.index(),
-                self.table.name()
-            )),
-        }
-        self
-    }
-
-    /// Appends seconds since the epoch (or null) to a timestamp without zone.
-    pub fn timestamp(&mut self, c: Timestamp, v: Option<i64>) -> &mut Self {
-        self.seconds(c.table(), c.index(), v)
-    }
-
-    /// Appends seconds since the epoch (or null) to a UTC timestamp.
-    pub fn utc_timestamp(&mut self, c: UtcTimestamp, v: Option<i64>) -> &mut Self {
-        self.seconds(c.table(), c.index(), v)
-    }
-
-    fn seconds(&mut self, table: Table, index: usize, v: Option<i64>) -> &mut Self {
-        match self.column(table, index, "timestamp") {
-            Some(Column::Timestamp(b, _)) => b.append_option(v),
-            _ => self.misuse(format!(
-                "timestamp in column {index} of {}",
-                self.table.name()
-            )),
-        }
-        self
-    }
-
-    /// Appends days since the epoch (or null).
-    pub fn date(&mut self, c: Date, v: Option<i32>) -> &mut Self {
-        match self.column(c.table(), c.index(), "date") {
-            Some(Column::Date(b)) => b.append_option(v),
-            _ => self.misuse(format!(
-                "date in column {} of {}",
-                c.index(),
-                self.table.name()
-            )),
-        }
-        self
+    appenders! {
+        /// Appends a 64-bit integer (or null).
+        int64(Int64, i64) => Int64,
+        /// Appends a 32-bit integer (or null).
+        int32(Int32, i32) => Int32,
+        /// Appends a boolean (or null).
+        boolean(Bool, bool) => Bool,
+        /// Appends seconds since the epoch (or null) to a timestamp without zone.
+        timestamp(Timestamp, i64) => Timestamp,
+        /// Appends seconds since the epoch (or null) to a UTC timestamp.
+        utc_timestamp(UtcTimestamp, i64) => Timestamp,
+        /// Appends days since the epoch (or null).
+        date(Date, i32) => Date,
     }
 
     /// Appends a map of name/value pairs (null when empty).
