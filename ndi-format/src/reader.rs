@@ -3,7 +3,7 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use crate::assemble::{Assembler, Borrow, Copy, IssueKind, Step};
+use crate::assemble::{Assembler, CopyIntoRecord, IssueKind, ReborrowFromInput, Step};
 use crate::error::{Error, ErrorKind, Location, Position, Result, Warning};
 use crate::format::Format;
 use crate::input::{self, InputBuffer, InputInfo};
@@ -266,13 +266,13 @@ impl<'a> Reader<'a> {
         let offset = self.source.offset();
         let result = match &mut self.source {
             Source::Slice { reader, text, .. } => {
-                let lift = Borrow { base: text };
+                let lift = ReborrowFromInput { base: text };
                 Source::next_slice(reader)
                     .map(|event| self.asm.handle(&lift, event, offset, record))
             }
             Source::Stream { reader, buf } => reader
                 .read_event_into(buf)
-                .map(|event| self.asm.handle(&Copy, event, offset, record)),
+                .map(|event| self.asm.handle(&CopyIntoRecord, event, offset, record)),
         };
         let step = match result {
             Ok(step) => step,
