@@ -68,6 +68,7 @@ mod finding;
 mod format;
 mod input;
 mod limits;
+mod lines;
 pub mod model;
 mod reader;
 mod record;

@@ -318,7 +318,7 @@ impl Locator {
         let end = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(self.text.len());
-        let Position { line, column, .. } = crate::xml::lines::position_after(&self.text[..end]);
+        let Position { line, column, .. } = crate::lines::position_after(&self.text[..end]);
         Position {
             offset,
             line,

@@ -4,8 +4,9 @@
 //! text, either as a slice (zero-copy where possible) or as a capped stream. Nothing here knows
 //! XML beyond the byte-order mark and the encoding named in the XML declaration.
 
-pub(crate) mod capped;
+mod capped;
 mod encoding;
+mod io_error;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
@@ -13,9 +14,11 @@ use std::path::Path;
 
 use flate2::bufread::MultiGzDecoder;
 
-pub(crate) use capped::{CappedReader, map_io};
+use capped::CappedReader;
 pub use encoding::TextEncoding;
 pub(crate) use encoding::sniff;
+use io_error::GzipFailure;
+pub(crate) use io_error::{LimitHit, map_io};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{Limit, Limits};
@@ -109,7 +112,7 @@ fn gunzip_into(raw: &[u8], out: &mut Vec<u8>, max_bytes: u64) -> Result<bool> {
     let mut decoder = MultiGzDecoder::new(raw).take(max_bytes + 1);
     decoder
         .read_to_end(out)
-        .map_err(|e| capped::map_io(GzipErrors::wrap(e)))?;
+        .map_err(|e| map_io(GzipErrors::wrap(e)))?;
     Ok(out.len() as u64 <= max_bytes)
 }
 
@@ -419,8 +422,7 @@ pub(crate) fn open_stream<'a>(
     let mut prefix = [0u8; encoding::SNIFF_LEN];
     // A failure after the first bytes (a gzip cut short, say) is kept for the parser to meet
     // where the text stops, so that the error says where that is.
-    let (n, failure) =
-        read_prefix_keeping_failure(&mut capped, &mut prefix).map_err(capped::map_io)?;
+    let (n, failure) = read_prefix_keeping_failure(&mut capped, &mut prefix).map_err(map_io)?;
     let sniffed = sniff(&prefix[..n])?;
     let info = InputInfo {
         compression,
@@ -495,18 +497,6 @@ impl GzipErrors<()> {
         }
     }
 }
-
-/// The payload of an I/O error raised by corrupt gzip data.
-#[derive(Debug)]
-pub(crate) struct GzipFailure(pub(crate) String);
-
-impl std::fmt::Display for GzipFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for GzipFailure {}
 
 #[cfg(test)]
 mod tests {
