@@ -81,6 +81,54 @@ impl LineTracker {
     }
 }
 
+/// Where the lines of a whole text start, for positions in any order (a [`LineTracker`] only
+/// moves forward): built in one pass, then each position is a binary search plus a count of
+/// the characters before it on its line. Gives the positions [`position_after`] gives.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineIndex {
+    /// The offset after each line end (after the line feed of a CR LF pair, the offset after
+    /// its carriage return: the line feed belongs to the line end already counted).
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The line starts of `text`.
+    pub(crate) fn new(text: &[u8]) -> Self {
+        let starts = memchr::memchr2_iter(b'\n', b'\r', text)
+            .filter(|&i| text[i] == b'\r' || i == 0 || text[i - 1] != b'\r')
+            .map(|i| i + 1)
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// Line and column of `offset` in `text` (the text the index was built from); an offset
+    /// past the end is placed at the end, but keeps its value.
+    pub(crate) fn position(&self, text: &[u8], offset: u64) -> Position {
+        let end = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        let lines_before = self.starts.partition_point(|&s| s <= end);
+        let mut line_start = match lines_before {
+            0 => 0,
+            n => self.starts[n - 1],
+        };
+        // The line feed of a CR LF pair ends no line of its own, but the column counts from
+        // after it.
+        if line_start > 0
+            && line_start < end
+            && text[line_start] == b'\n'
+            && text[line_start - 1] == b'\r'
+        {
+            line_start += 1;
+        }
+        Position {
+            offset,
+            line: 1 + lines_before as u64,
+            column: 1 + chars(&text[line_start..end]),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +160,29 @@ mod tests {
         assert_eq!((p.line, p.column), (4, 4));
         let p = t.seek_in(text, 1);
         assert_eq!((p.line, p.column), (1, 2));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_counting_from_the_start() {
+        let texts: [&[u8]; 6] = [
+            b"",
+            b"a\nb\rc\r\nd",
+            b"\r\n\r\r\n\n\nx",
+            "\u{e7}a\r\n\u{20ac}\rb\n".as_bytes(),
+            b"\n",
+            b"<a>\r\n  <b c=\"1\"/>\r</a>",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                let mut expected = position_after(&text[..offset.min(text.len())]);
+                expected.offset = offset as u64;
+                assert_eq!(
+                    index.position(text, offset as u64),
+                    expected,
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 }

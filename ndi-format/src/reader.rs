@@ -9,6 +9,7 @@ use crate::format::Format;
 use crate::input::{self, InputBuffer, InputInfo};
 use crate::limits::Limits;
 use crate::record::{Header, Record};
+use crate::text::DecodedText;
 use crate::xml::source::Source;
 
 /// The most warnings a [`Reader`] keeps with their locations per document; the others are
@@ -93,6 +94,19 @@ impl ReaderBuilder {
     ) -> Result<Reader<'a>> {
         let (text, info) = input::open_slice(bytes, Some(buffer), &self.limits)?;
         Reader::open(Source::new(text, &self.limits), info, self.limits, None)
+    }
+
+    /// Reads text already decoded ([`DecodedText`]), zero-copy: records borrow from it, and
+    /// [`Reader::position_of`] is exact for every offset. Reads what
+    /// [`ReaderBuilder::from_slice`] reads for the bytes the text was decoded from, with the
+    /// same records, warnings and errors.
+    ///
+    /// Refuses text longer than [`Limits::max_xml_bytes`] (`limit-xml-bytes`), as decoding
+    /// with these limits would have.
+    pub fn from_text<'a>(&self, text: &'a DecodedText<'_>) -> Result<Reader<'a>> {
+        input::check_size(text.len() as u64, &self.limits)?;
+        let source = Source::new(input::Text::Slice(text.as_bytes()), &self.limits);
+        Reader::open(source, text.info(), self.limits, None)
     }
 
     /// Reads any buffered stream (gzip and encodings detected), with values copied out of a

@@ -10,8 +10,8 @@ use crate::values::{
     parse_timestamp,
 };
 use ndi_format::tree::{
-    self, Element, Node, Span, get_attr, keep_doctype, set_attr, start_document, write_element,
-    write_nodes, write_text,
+    self, Element, Node, Span, Tree, get_attr, keep_doctype, set_attr, start_document,
+    write_element, write_nodes, write_text,
 };
 
 /// A schedule (`.nds`): the `Schedule` root with `SCHEDSCHEMA`, `NAME`, `TIMEDATESTAMP` and
@@ -153,7 +153,12 @@ impl Schedule {
     /// Reads a `.nds` document (plain or gzipped, any supported encoding) with the default
     /// limits. The root element must be `Schedule`.
     pub fn from_slice(bytes: &[u8]) -> Result<Schedule> {
-        let tree = tree::read_tree(bytes)?;
+        Self::from_tree(tree::read_tree(bytes)?)
+    }
+
+    /// The model of a document already read into a tree (see [`tree::read_once`]). The root
+    /// element must be `Schedule`.
+    pub fn from_tree(tree: Tree) -> Result<Schedule> {
         if tree.header.root != "Schedule" {
             return Err(ErrorKind::UnexpectedRoot {
                 found: tree.header.root.to_string(),

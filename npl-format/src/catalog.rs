@@ -5,7 +5,7 @@ use std::io::Write;
 use ndi_format::{Attribute, ErrorKind, Result, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, get_attr, keep_doctype, set_attr, start_document, write_nodes,
+    self, Element, Node, Tree, get_attr, keep_doctype, set_attr, start_document, write_nodes,
 };
 
 /// The namespace processing instruction real catalogs carry in their prolog.
@@ -100,7 +100,12 @@ impl Catalog {
 
     /// Reads a `.osd` document. The root element must be `SOFTPKG`.
     pub fn from_slice(bytes: &[u8]) -> Result<Catalog> {
-        let tree = tree::read_tree(bytes)?;
+        Self::from_tree(tree::read_tree(bytes)?)
+    }
+
+    /// The model of a document already read into a tree (see [`tree::read_once`]). The root
+    /// element must be `SOFTPKG`.
+    pub fn from_tree(tree: Tree) -> Result<Catalog> {
         if tree.header.root != "SOFTPKG" {
             return Err(ErrorKind::UnexpectedRoot {
                 found: tree.header.root.to_string(),

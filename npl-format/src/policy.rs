@@ -6,8 +6,8 @@ use std::io::Write;
 use ndi_format::{Attribute, ErrorKind, Result, Writer, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, Span, get_attr, keep_doctype, set_attr, start_document, write_element,
-    write_nodes, write_text,
+    self, Element, Node, Span, Tree, get_attr, keep_doctype, set_attr, start_document,
+    write_element, write_nodes, write_text,
 };
 
 /// A policy: the root `Policy` of a `.npl` document, or one `Policy` nested in it.
@@ -153,7 +153,12 @@ impl Policy {
     /// Reads a `.npl` document (plain or gzipped, any supported encoding) with the default
     /// limits. The root element must be `Policy`.
     pub fn from_slice(bytes: &[u8]) -> Result<Policy> {
-        let tree = tree::read_tree(bytes)?;
+        Self::from_tree(tree::read_tree(bytes)?)
+    }
+
+    /// The model of a document already read into a tree (see [`tree::read_once`]). The root
+    /// element must be `Policy`.
+    pub fn from_tree(tree: Tree) -> Result<Policy> {
         if tree.header.root != "Policy" {
             return Err(ErrorKind::UnexpectedRoot {
                 found: tree.header.root.to_string(),

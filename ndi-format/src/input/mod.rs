@@ -147,7 +147,8 @@ fn text_from_memory<'a>(
     Ok((scratch.as_slice(), sniffed.encoding, sniffed.bom_len > 0))
 }
 
-fn check_size(len: u64, limits: &Limits) -> Result<()> {
+/// Refuses text longer than [`Limits::max_xml_bytes`].
+pub(crate) fn check_size(len: u64, limits: &Limits) -> Result<()> {
     if len > limits.max_xml_bytes {
         return Err(Error::new(ErrorKind::Limit {
             limit: Limit::XmlBytes,
@@ -157,60 +158,78 @@ fn check_size(len: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-/// Opens bytes in memory: plain UTF-8 is borrowed as is; gzip is decompressed into `buffer`
-/// when it fits [`Limits::max_in_memory_bytes`], streamed otherwise; other encodings are
-/// transcoded.
+/// What decoding bytes in memory gave.
+pub(crate) enum InMemory<'a> {
+    /// UTF-8 XML text (borrowed from the bytes or from one of the buffers) and what was done
+    /// to get it.
+    Text(&'a [u8], InputInfo),
+    /// gzip that did not inflate within the in-memory cap, or failed to: a stream reads it
+    /// up to the failure, which then comes with the position in the text it reached.
+    Stream,
+}
+
+/// Turns bytes in memory into UTF-8 XML text in memory, as every in-memory reader does:
+/// gzip detected by its magic bytes and inflated into `inflated` (up to the in-memory cap),
+/// the byte-order mark dropped, other encodings (a BOM, UTF-16 without one, or the encoding
+/// the XML declaration names) transcoded into `transcoded`; plain UTF-8 stays borrowed.
+pub(crate) fn decode_in_memory<'a>(
+    bytes: &'a [u8],
+    inflated: &'a mut Vec<u8>,
+    transcoded: &'a mut Vec<u8>,
+    limits: &Limits,
+) -> Result<InMemory<'a>> {
+    let compression = Compression::detect(bytes);
+    let plain: &'a [u8] = match compression {
+        Compression::None => bytes,
+        Compression::Gzip => {
+            // Corrupt or too big: the stream reads up to the failure and says where it is.
+            if !gunzip_into(bytes, inflated, in_memory_cap(limits)).unwrap_or(false) {
+                return Ok(InMemory::Stream);
+            }
+            inflated
+        }
+    };
+    let (text, encoding, bom) = text_from_memory(plain, transcoded, limits)?;
+    Ok(InMemory::Text(
+        text,
+        InputInfo {
+            compression,
+            encoding,
+            bom,
+        },
+    ))
+}
+
+/// Opens bytes in memory: plain UTF-8 is borrowed as is; with a buffer, anything else is
+/// decoded into it ([`decode_in_memory`]); without one (or when gzip does not fit
+/// [`Limits::max_in_memory_bytes`]), it is streamed.
 pub(crate) fn open_slice<'a>(
     bytes: &'a [u8],
     buffer: Option<&'a mut InputBuffer>,
     limits: &Limits,
 ) -> Result<(Text<'a>, InputInfo)> {
-    let compression = Compression::detect(bytes);
-    match (compression, buffer) {
-        (Compression::None, buffer) => {
-            let sniffed = sniff(bytes)?;
-            if sniffed.encoding.is_utf8() {
-                let body = &bytes[sniffed.bom_len..];
-                check_size(body.len() as u64, limits)?;
-                let info = InputInfo {
-                    compression,
-                    encoding: sniffed.encoding,
-                    bom: sniffed.bom_len > 0,
-                };
-                return Ok((Text::Slice(body), info));
-            }
-            match buffer {
-                Some(buf) => {
-                    let (text, encoding, bom) = text_from_memory(bytes, &mut buf.text, limits)?;
-                    Ok((
-                        Text::Slice(text),
-                        InputInfo {
-                            compression,
-                            encoding,
-                            bom,
-                        },
-                    ))
-                }
-                None => open_stream(Box::new(bytes), limits),
-            }
-        }
-        (Compression::Gzip, Some(buf)) => {
-            // Corrupt or too big: the stream reads up to the failure and says where it is.
-            if gunzip_into(bytes, &mut buf.raw, in_memory_cap(limits)).unwrap_or(false) {
-                let (text, encoding, bom) = text_from_memory(&buf.raw, &mut buf.text, limits)?;
-                Ok((
-                    Text::Slice(text),
-                    InputInfo {
+    match buffer {
+        Some(buf) => match decode_in_memory(bytes, &mut buf.raw, &mut buf.text, limits)? {
+            InMemory::Text(text, info) => Ok((Text::Slice(text), info)),
+            InMemory::Stream => open_stream(Box::new(bytes), limits),
+        },
+        None => {
+            let compression = Compression::detect(bytes);
+            if compression == Compression::None {
+                let sniffed = sniff(bytes)?;
+                if sniffed.encoding.is_utf8() {
+                    let body = &bytes[sniffed.bom_len..];
+                    check_size(body.len() as u64, limits)?;
+                    let info = InputInfo {
                         compression,
-                        encoding,
-                        bom,
-                    },
-                ))
-            } else {
-                open_stream(Box::new(bytes), limits)
+                        encoding: sniffed.encoding,
+                        bom: sniffed.bom_len > 0,
+                    };
+                    return Ok((Text::Slice(body), info));
+                }
             }
+            open_stream(Box::new(bytes), limits)
         }
-        (Compression::Gzip, None) => open_stream(Box::new(bytes), limits),
     }
 }
 
@@ -400,9 +419,18 @@ fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Opens a stream: sniffs gzip, then the encoding, and returns capped UTF-8 text.
 pub(crate) fn open_stream<'a>(
-    mut reader: Box<dyn BufRead + 'a>,
+    reader: Box<dyn BufRead + 'a>,
     limits: &Limits,
 ) -> Result<(Text<'a>, InputInfo)> {
+    let (text, info) = decoded_stream(reader, limits)?;
+    Ok((Text::Stream(text), info))
+}
+
+/// The capped UTF-8 text of a stream (gzip and encoding sniffed), and what was found.
+pub(crate) fn decoded_stream<'a>(
+    mut reader: Box<dyn BufRead + 'a>,
+    limits: &Limits,
+) -> Result<(Box<dyn BufRead + 'a>, InputInfo)> {
     let head = reader.fill_buf()?;
     let compression = if head.len() >= 2 {
         Compression::detect(head)
@@ -442,7 +470,7 @@ pub(crate) fn open_stream<'a>(
         let decoder = encoding::StrictDecoder::new(rest, sniffed.encoding);
         Box::new(BufReader::with_capacity(64 << 10, decoder))
     };
-    Ok((Text::Stream(text), info))
+    Ok((text, info))
 }
 
 /// Reads up to `buf.len()` bytes. An error before any byte is returned as such; one after
