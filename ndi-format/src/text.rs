@@ -124,24 +124,6 @@ impl<'a> DecodedText<'a> {
             .get_or_init(|| LineIndex::new(&self.text))
             .position(&self.text, offset)
     }
-
-    /// The byte range of the line holding byte `offset` (an offset past the end: the last
-    /// line), without its line end: for showing a finding with its source line.
-    pub fn line_range(&self, offset: u64) -> std::ops::Range<usize> {
-        let at = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        let is_end = |b: &u8| *b == b'\n' || *b == b'\r';
-        let start = self.text[..at]
-            .iter()
-            .rposition(is_end)
-            .map_or(0, |n| n + 1);
-        let end = self.text[at..]
-            .iter()
-            .position(is_end)
-            .map_or(self.text.len(), |n| at + n);
-        start..end
-    }
 }
 
 /// `text` borrowed from `bytes` when it lies inside them, else copied.
@@ -150,5 +132,153 @@ fn own_unless_inside<'a>(text: &[u8], bytes: &'a [u8]) -> Cow<'a, [u8]> {
     match bytes.get(start..start.wrapping_add(text.len())) {
         Some(inside) if inside.as_ptr() == text.as_ptr() => Cow::Borrowed(inside),
         _ => Cow::Owned(text.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Document, Error, Location, Reader, ReaderBuilder, Record};
+
+    /// Documents in every shape the decoding handles, well-formed or not.
+    fn inputs() -> Vec<Vec<u8>> {
+        let utf8 = "<Policy A=\"café\">\r\n <Package href=\"x\u{1}\"/>\r<P/>\n</Policy>";
+        let mut legacy =
+            b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>\r\n<Policy A=\"caf".to_vec();
+        legacy.extend_from_slice(b"\xE9\">\r\n <Package href=\"\xE9\xE9\"/>\n</Policy>");
+        let utf16: Vec<u8> = format!("\u{FEFF}{utf8}")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let gzip = Document::from_slice(utf8.as_bytes())
+            .and_then(|d| d.to_bytes(input::Compression::Gzip))
+            .unwrap();
+        let broken = "<Policy>\n  <Package></Policy>";
+        vec![
+            utf8.as_bytes().to_vec(),
+            format!("\u{FEFF}{utf8}").into_bytes(),
+            legacy,
+            utf16,
+            gzip,
+            broken.as_bytes().to_vec(),
+            b"<Policy>\n <a b=\"\xFF\"/></Policy>".to_vec(),
+        ]
+    }
+
+    type Read = (
+        Vec<(u64, u32, String, String, Position)>,
+        Vec<Location>,
+        Option<(String, Location)>,
+    );
+
+    /// Every record (offset, depth, name, attributes, position), warning and error.
+    fn read_all(opened: crate::Result<Reader<'_>>) -> Read {
+        let mut reader = match opened {
+            Ok(r) => r,
+            Err(e) => {
+                return (
+                    Vec::new(),
+                    Vec::new(),
+                    Some((e.to_string(), e.location().clone())),
+                );
+            }
+        };
+        let mut records = Vec::new();
+        let mut record = Record::default();
+        let error = loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {
+                    let position = reader.position_of(record.offset);
+                    let attributes = format!("{:?}", record.attributes);
+                    records.push((
+                        record.offset,
+                        record.depth,
+                        record.name.to_string(),
+                        attributes,
+                        position,
+                    ));
+                }
+                Ok(false) => break None,
+                Err(e) => break Some(e),
+            }
+        };
+        let warnings = reader
+            .warnings()
+            .iter()
+            .map(|w| w.location.clone())
+            .collect();
+        (
+            records,
+            warnings,
+            error.map(|e: Error| (e.to_string(), e.location().clone())),
+        )
+    }
+
+    #[test]
+    fn reading_decoded_text_reads_what_the_bytes_read() {
+        let limits = Limits::default();
+        for bytes in inputs() {
+            let text = DecodedText::decode(&bytes, &limits).unwrap();
+            let mut buffer = crate::InputBuffer::new();
+            let expected = read_all(ReaderBuilder::new().from_slice_buffered(&bytes, &mut buffer));
+            let got = read_all(ReaderBuilder::new().from_text(&text));
+            assert_eq!(got, expected, "{bytes:?}");
+            // The text's own positions are the reader's.
+            for (offset, .., position) in &got.0 {
+                assert_eq!(text.position(*offset), *position);
+            }
+            let errors = got.1.iter().chain(got.2.iter().map(|(_, l)| l));
+            for location in errors {
+                let p = location.position.unwrap();
+                assert_eq!(text.position(p.offset), p, "{bytes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn legacy_encodings_are_transcoded_and_plain_utf8_is_borrowed() {
+        let inputs = inputs();
+        let text = DecodedText::decode(&inputs[2], &Limits::default()).unwrap();
+        assert_eq!(text.info().encoding.name(), "windows-1252");
+        let s = text.as_str().unwrap();
+        let package = s.find("<Package").unwrap();
+        let quote = s.rfind("\"/>").unwrap();
+        assert_eq!(
+            (
+                text.position(package as u64).line,
+                text.position(package as u64).column
+            ),
+            (3, 2)
+        );
+        // The two characters before the quote are two bytes each in UTF-8, one column each.
+        assert_eq!(text.position(quote as u64).column, 19);
+        let plain = DecodedText::decode(&inputs[0], &Limits::default()).unwrap();
+        assert!(matches!(plain.text, Cow::Borrowed(_)));
+        let bom = DecodedText::decode(&inputs[1], &Limits::default()).unwrap();
+        assert!(bom.info().bom && matches!(bom.text, Cow::Borrowed(_)));
+        assert_eq!(bom.as_bytes(), plain.as_bytes());
+    }
+
+    #[test]
+    fn what_cannot_be_decoded_is_the_readers_error() {
+        let inputs = inputs();
+        let gzip = &inputs[4];
+        let cut = &gzip[..gzip.len() / 2];
+        let err = DecodedText::decode(cut, &Limits::default()).unwrap_err();
+        assert_eq!(err.rule(), "gzip");
+        let small = Limits {
+            max_xml_bytes: 10,
+            ..Limits::default()
+        };
+        for bytes in [&inputs[0], gzip] {
+            let err = DecodedText::decode(bytes, &small).unwrap_err();
+            assert_eq!(err.rule(), "limit-xml-bytes");
+        }
+        let text = DecodedText::decode(&inputs[0], &Limits::default()).unwrap();
+        let err = ReaderBuilder::new()
+            .limits(small)
+            .from_text(&text)
+            .unwrap_err();
+        assert_eq!(err.rule(), "limit-xml-bytes");
     }
 }

@@ -266,6 +266,7 @@ impl<'a> ReadOnce<'a> {
             Some(tree) if self.reader.error.is_none() => tree,
             _ => {
                 return Checked {
+                    root: self.root,
                     model: None,
                     findings,
                     reader: self.reader,
@@ -277,6 +278,7 @@ impl<'a> ReadOnce<'a> {
             Err(e) => {
                 findings.push(Finding::from(&e));
                 Checked {
+                    root: self.root,
                     model: None,
                     findings,
                     reader: self.reader,
@@ -288,6 +290,7 @@ impl<'a> ReadOnce<'a> {
                 rules(&m, &mut sink);
                 findings.extend(sink.findings);
                 Checked {
+                    root: self.root,
                     model: Some(m),
                     findings,
                     reader: self.reader,
@@ -313,6 +316,8 @@ impl<'a> ReadOnce<'a> {
 /// A format's model and findings from one read of its document ([`read_once`]).
 #[derive(Debug)]
 pub struct Checked<'a, T> {
+    /// The root element's name, when the reader got that far.
+    pub root: Option<String>,
     /// The model, when the document was read and had the format's root.
     pub model: Option<T>,
     /// Every finding in order: the reader's warnings and error, then the model's error or
@@ -622,5 +627,52 @@ mod tests {
         let loc = Locator::new(xml.as_bytes());
         let pos = loc.position(p.span.offset);
         assert_eq!((pos.line, pos.column), (2, 1));
+    }
+
+    #[test]
+    fn read_once_reads_what_the_separate_reads_read() {
+        let gzip = crate::Document::from_slice(b"<Policy><P a=\"\x01\"/>t</Policy>")
+            .and_then(|d| d.to_bytes(crate::Compression::Gzip))
+            .unwrap();
+        let inputs: [&[u8]; 6] = [
+            b"<?xml version=\"1.0\"?>\n<Policy A=\"1\">x<P/>y<Q>\r\n<R b=\"&#1;\"/></Q></Policy>",
+            &gzip,
+            &gzip[..gzip.len() - 9],
+            b"<Policy><P></Policy>",
+            b"",
+            b"<Policy/>",
+        ];
+        for bytes in inputs {
+            let read = read_once(bytes);
+            let mut findings = Vec::new();
+            let ok = read_findings(bytes, &mut findings);
+            assert_eq!(read.reader.findings(), findings, "{bytes:?}");
+            assert_eq!(read.reader.error.is_none(), ok);
+            match (read_tree(bytes), &read.tree) {
+                (Ok(expected), Some(tree)) => {
+                    assert_eq!(tree.header, expected.header);
+                    assert_eq!(tree.root_text, expected.root_text);
+                    assert_eq!(tree.children, expected.children);
+                    let offsets = |t: &Tree| {
+                        t.children
+                            .iter()
+                            .filter_map(|n| match n {
+                                Node::Element(e) => Some(e.span.offset),
+                                Node::Text(_) => None,
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(offsets(tree), offsets(&expected));
+                    assert_eq!(read.root.as_deref(), Some("Policy"));
+                }
+                (Err(_), None) => {}
+                (expected, got) => panic!("{bytes:?}: {expected:?} but {got:?}"),
+            }
+            // The locator places offsets as a locator made from the bytes does.
+            let loc = Locator::new(bytes);
+            for offset in 0..bytes.len() as u64 + 1 {
+                assert_eq!(read.locator.position(offset), loc.position(offset));
+            }
+        }
     }
 }
