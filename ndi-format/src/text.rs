@@ -165,14 +165,14 @@ mod tests {
         ]
     }
 
-    type Read = (
+    type Outcome = (
         Vec<(u64, u32, String, String, Position)>,
         Vec<Location>,
         Option<(String, Location)>,
     );
 
     /// Every record (offset, depth, name, attributes, position), warning and error.
-    fn read_all(opened: crate::Result<Reader<'_>>) -> Read {
+    fn read_all(opened: crate::Result<Reader<'_>>) -> Outcome {
         let mut reader = match opened {
             Ok(r) => r,
             Err(e) => {
