@@ -127,24 +127,28 @@ fn in_memory_cap(limits: &Limits) -> u64 {
     limits.max_in_memory_bytes.min(limits.max_xml_bytes)
 }
 
-/// Turns UTF-8/BOM/transcoded text in memory into a slice of UTF-8 text, transcoding into
-/// `scratch` when needed.
+/// Turns UTF-8/BOM/transcoded text in memory (`compression` was taken off it) into a slice
+/// of UTF-8 text, transcoding into `scratch` when needed.
 fn text_from_memory<'a>(
     bytes: &'a [u8],
     scratch: &'a mut Vec<u8>,
+    compression: Compression,
     limits: &Limits,
-) -> Result<(&'a [u8], TextEncoding, bool)> {
-    let sniffed = sniff(bytes)?;
-    let body = &bytes[sniffed.bom_len..];
-    if sniffed.encoding.is_utf8() {
-        check_size(body.len() as u64, limits)?;
-        return Ok((body, sniffed.encoding, sniffed.bom_len > 0));
+) -> Result<(&'a [u8], InputInfo)> {
+    if let Some(utf8) = utf8_body(bytes, compression, limits)? {
+        return Ok(utf8);
     }
-    let decoded = sniffed.encoding.decode_strict(body)?;
+    let sniffed = sniff(bytes)?;
+    let decoded = sniffed.encoding.decode_strict(&bytes[sniffed.bom_len..])?;
     check_size(decoded.len() as u64, limits)?;
     scratch.clear();
     scratch.extend_from_slice(decoded.as_bytes());
-    Ok((scratch.as_slice(), sniffed.encoding, sniffed.bom_len > 0))
+    let info = InputInfo {
+        compression,
+        encoding: sniffed.encoding,
+        bom: sniffed.bom_len > 0,
+    };
+    Ok((scratch.as_slice(), info))
 }
 
 /// Refuses text longer than [`Limits::max_xml_bytes`].
@@ -189,15 +193,8 @@ pub(crate) fn decode_in_memory<'a>(
             inflated
         }
     };
-    let (text, encoding, bom) = text_from_memory(plain, transcoded, limits)?;
-    Ok(InMemory::Text(
-        text,
-        InputInfo {
-            compression,
-            encoding,
-            bom,
-        },
-    ))
+    let (text, info) = text_from_memory(plain, transcoded, compression, limits)?;
+    Ok(InMemory::Text(text, info))
 }
 
 /// Opens bytes in memory: plain UTF-8 is borrowed as is; with a buffer, anything else is
@@ -214,23 +211,36 @@ pub(crate) fn open_slice<'a>(
             InMemory::Stream => open_stream(Box::new(bytes), limits),
         },
         None => {
-            let compression = Compression::detect(bytes);
-            if compression == Compression::None {
-                let sniffed = sniff(bytes)?;
-                if sniffed.encoding.is_utf8() {
-                    let body = &bytes[sniffed.bom_len..];
-                    check_size(body.len() as u64, limits)?;
-                    let info = InputInfo {
-                        compression,
-                        encoding: sniffed.encoding,
-                        bom: sniffed.bom_len > 0,
-                    };
-                    return Ok((Text::Slice(body), info));
-                }
+            if Compression::detect(bytes) == Compression::None
+                && let Some((body, info)) = utf8_body(bytes, Compression::None, limits)?
+            {
+                return Ok((Text::Slice(body), info));
             }
             open_stream(Box::new(bytes), limits)
         }
     }
+}
+
+/// The text of `plain` (bytes after any decompression) when it is UTF-8: the bytes after the
+/// byte-order mark, if any, refused when over the size limit; `None` when it needs
+/// transcoding.
+fn utf8_body<'a>(
+    plain: &'a [u8],
+    compression: Compression,
+    limits: &Limits,
+) -> Result<Option<(&'a [u8], InputInfo)>> {
+    let sniffed = sniff(plain)?;
+    if !sniffed.encoding.is_utf8() {
+        return Ok(None);
+    }
+    let body = &plain[sniffed.bom_len..];
+    check_size(body.len() as u64, limits)?;
+    let info = InputInfo {
+        compression,
+        encoding: sniffed.encoding,
+        bom: sniffed.bom_len > 0,
+    };
+    Ok(Some((body, info)))
 }
 
 /// The longest byte-order mark (UTF-8's three bytes): it is not part of the XML text, so a
@@ -373,28 +383,15 @@ pub(crate) fn open_path<'a>(
     let raw: &'a [u8] = raw;
     match compression {
         Compression::None => {
-            let (slice, encoding, bom) = text_from_memory(raw, text, limits)?;
-            let info = InputInfo {
-                compression,
-                encoding,
-                bom,
-            };
+            let (slice, info) = text_from_memory(raw, text, compression, limits)?;
             Ok((Text::Slice(slice), info, len))
         }
         Compression::Gzip => {
             // Corrupt or too big: the stream reads up to the failure and says where it is.
-            if gunzip_into(raw, text, in_memory_cap(limits)).unwrap_or(false) {
-                let sniffed = sniff(text)?;
-                if sniffed.encoding.is_utf8() {
-                    let body = &text[sniffed.bom_len..];
-                    check_size(body.len() as u64, limits)?;
-                    let info = InputInfo {
-                        compression,
-                        encoding: sniffed.encoding,
-                        bom: sniffed.bom_len > 0,
-                    };
-                    return Ok((Text::Slice(body), info, len));
-                }
+            if gunzip_into(raw, text, in_memory_cap(limits)).unwrap_or(false)
+                && let Some((body, info)) = utf8_body(text, compression, limits)?
+            {
+                return Ok((Text::Slice(body), info, len));
             }
             let (stream, info) = open_stream(Box::new(raw), limits)?;
             Ok((stream, info, len))
