@@ -116,6 +116,31 @@ pub struct Tree {
     pub children: Vec<Node>,
 }
 
+impl Tree {
+    /// Refuses a tree whose root element is not `expected` (`unexpected-root`), for a
+    /// format's model.
+    pub fn expect_root(&self, expected: &str) -> Result<()> {
+        if self.header.root != expected {
+            return Err(crate::ErrorKind::UnexpectedRoot {
+                found: self.header.root.to_string(),
+                expected: expected.into(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// What a model keeps of the prolog: the DOCTYPE unless it is the format's default
+    /// ([`keep_doctype`]) and the processing instructions.
+    pub fn prolog(&self) -> (Option<String>, Vec<String>) {
+        let pis = self.header.processing_instructions.iter();
+        (
+            keep_doctype(&self.header),
+            pis.map(|p| p.to_string()).collect(),
+        )
+    }
+}
+
 /// Reads every record of `bytes` into a tree.
 pub fn read_tree(bytes: &[u8]) -> Result<Tree> {
     tree_from_reader(&mut Reader::from_slice(bytes)?)

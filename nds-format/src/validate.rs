@@ -10,6 +10,7 @@ use crate::values::{
     parse_timestamp,
 };
 use ndi_format::tree::{Checked, FindingSink, ReadOnce, child_path, read_once};
+use npl_format::is_braced_guid;
 
 /// The schedule rules' shorthands for errors.
 trait ScheduleFindings {
@@ -32,18 +33,6 @@ impl ScheduleFindings for FindingSink<'_> {
             path,
         );
     }
-}
-
-/// Whether `s` is a GUID in braces, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`.
-pub fn is_braced_guid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 38
-        && b[0] == b'{'
-        && b[37] == b'}'
-        && b[1..37].iter().enumerate().all(|(i, &c)| match i {
-            8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 /// Validates a schedule (`.nds`): readable XML with a `Schedule` root, then the rules

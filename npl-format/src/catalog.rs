@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use ndi_format::{Attribute, ErrorKind, Result, WriterOptions};
+use ndi_format::{Attribute, Result, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, Tree, get_attr, keep_doctype, set_attr, start_document, write_nodes,
+    self, Element, Node, Tree, get_attr, set_attr, start_document, write_nodes,
 };
 
 /// The namespace processing instruction real catalogs carry in their prolog.
@@ -106,21 +106,11 @@ impl Catalog {
     /// The model of a document already read into a tree (see [`tree::read_once`]). The root
     /// element must be `SOFTPKG`.
     pub fn from_tree(tree: Tree) -> Result<Catalog> {
-        if tree.header.root != "SOFTPKG" {
-            return Err(ErrorKind::UnexpectedRoot {
-                found: tree.header.root.to_string(),
-                expected: "SOFTPKG".into(),
-            }
-            .into());
-        }
+        tree.expect_root("SOFTPKG")?;
+        let (doctype, processing_instructions) = tree.prolog();
         Ok(Catalog {
-            doctype: keep_doctype(&tree.header),
-            processing_instructions: tree
-                .header
-                .processing_instructions
-                .iter()
-                .map(|p| p.to_string())
-                .collect(),
+            doctype,
+            processing_instructions,
             attributes: tree.header.attributes,
             text: tree.root_text,
             children: tree.children,

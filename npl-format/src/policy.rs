@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use ndi_format::{Attribute, ErrorKind, Result, Writer, WriterOptions};
+use ndi_format::{Attribute, Result, Writer, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, Span, Tree, get_attr, keep_doctype, set_attr, start_document,
-    write_element, write_nodes, write_text,
+    self, Element, Node, Span, Tree, get_attr, set_attr, start_document, write_element,
+    write_nodes, write_text,
 };
 
 /// A policy: the root `Policy` of a `.npl` document, or one `Policy` nested in it.
@@ -159,21 +159,11 @@ impl Policy {
     /// The model of a document already read into a tree (see [`tree::read_once`]). The root
     /// element must be `Policy`.
     pub fn from_tree(tree: Tree) -> Result<Policy> {
-        if tree.header.root != "Policy" {
-            return Err(ErrorKind::UnexpectedRoot {
-                found: tree.header.root.to_string(),
-                expected: "Policy".into(),
-            }
-            .into());
-        }
+        tree.expect_root("Policy")?;
+        let (doctype, processing_instructions) = tree.prolog();
         let mut policy = Policy {
-            doctype: keep_doctype(&tree.header),
-            processing_instructions: tree
-                .header
-                .processing_instructions
-                .iter()
-                .map(|p| p.to_string())
-                .collect(),
+            doctype,
+            processing_instructions,
             attributes: tree.header.attributes,
             text: tree.root_text,
             items: Vec::new(),
