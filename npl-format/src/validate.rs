@@ -316,3 +316,31 @@ pub fn validate_read(read: ReadOnce<'_>) -> Vec<Finding> {
         Some(other) => vec![read.unexpected_root(other, "Policy or SOFTPKG")],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings about a document in a legacy encoding are placed in the text the reader
+    /// reads (UTF-8), like the reader's own: the locator once looked for attributes in the
+    /// undecoded bytes, one byte short per `é` before them.
+    #[test]
+    fn findings_in_legacy_encodings_are_placed_in_the_decoded_text() {
+        let doc = "<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<Policy A=\"é\"><Policy GUID=\"é\"><Package href=\"\" ObjectID=\"{S}\"/></Policy></Policy>";
+        let bytes: Vec<u8> = doc
+            .chars()
+            .map(|c| if c == 'é' { 0xE9 } else { c as u8 })
+            .collect();
+        let found = |rule: &str| {
+            let f = validate_policy(&bytes);
+            let f = f.iter().find(|f| f.rule == rule).cloned().unwrap();
+            f.location.position.unwrap()
+        };
+        let guid = found("npl-guid");
+        assert_eq!(guid.offset as usize, doc.find("GUID").unwrap());
+        assert_eq!((guid.line, guid.column), (2, 23));
+        let missing = found("npl-precedence-missing");
+        assert_eq!(missing.offset as usize, doc.find("<Package").unwrap());
+        assert_eq!((missing.line, missing.column), (2, 32));
+    }
+}
