@@ -39,6 +39,10 @@
 //! Plain UTF-8 in memory is read zero-copy: values borrow from the input unless unescaping
 //! was needed. Streams are read through a reused buffer with bounded memory.
 //!
+//! [`DecodedText`] is that decoding on its own, for callers that need the XML text itself:
+//! the text readers tokenise, with the line and column of any byte offset in it (readers
+//! read it zero-copy with [`ReaderBuilder::from_text`]).
+//!
 //! # Writing
 //!
 //! [`Writer`] writes a header and records back; reading what it wrote gives equal records,
