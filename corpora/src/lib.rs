@@ -346,7 +346,7 @@ pub fn inventory_xml(seed: u64, target_plain_bytes: usize) -> Vec<u8> {
     let ctx = Corpus::new(seed);
     let mut rng = util::stream_rng(seed, u64::MAX - 1);
     let plan = inventory::Plan::clean_windows(target_plain_bytes);
-    inventory::write(&ctx, &mut rng, 0, &plan).doc.into_bytes()
+    write_inventory(&ctx, &mut rng, 0, &plan).doc.into_bytes()
 }
 
 fn build(ctx: &Corpus, config: &Config, index: usize) -> GeneratedFile {
@@ -363,7 +363,7 @@ fn build(ctx: &Corpus, config: &Config, index: usize) -> GeneratedFile {
         Kind::Inventory | Kind::PlainInventory => {
             let third_party = kind == Kind::PlainInventory;
             let plan = inventory::Plan::draw(&mut rng, q, third_party, scale);
-            let w = inventory::write(ctx, &mut rng, index, &plan);
+            let w = write_inventory(ctx, &mut rng, index, &plan);
             let plain_len = w.doc.len();
             if third_party {
                 let name = if chance(&mut rng, 0.5) {
@@ -418,6 +418,20 @@ fn build(ctx: &Corpus, config: &Config, index: usize) -> GeneratedFile {
                 kind,
             }
         }
+    }
+}
+
+/// Writes one inventory according to `plan`, Windows or UNIX.
+fn write_inventory(
+    ctx: &Corpus,
+    rng: &mut Rng8,
+    index: usize,
+    plan: &inventory::Plan,
+) -> inventory::Written {
+    if plan.windows {
+        windows::write(ctx, rng, index, plan)
+    } else {
+        unix::write(ctx, rng, index, plan)
     }
 }
 
