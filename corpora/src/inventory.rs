@@ -137,7 +137,7 @@ pub(crate) struct Installed {
     pub name: String,
     pub version: String,
     pub publisher: String,
-    pub ev: Evidence,
+    pub evidence: Evidence,
     pub product_code: String,
     pub install: Option<i64>,
     pub lang: Option<u32>,
@@ -147,19 +147,19 @@ pub(crate) struct Installed {
 }
 
 impl Installed {
-    pub fn new(name: String, version: String, publisher: String, ev: Evidence) -> Installed {
-        let product_code = match ev {
+    pub fn new(name: String, version: String, publisher: String, evidence: Evidence) -> Installed {
+        let product_code = match evidence {
             Evidence::Msi => util::stable_guid(&[&name, &version]),
             _ => String::new(),
         };
         Installed {
-            ty: match ev {
+            ty: match evidence {
                 Evidence::Msi => "MSI",
                 Evidence::Arp => "ARP",
                 Evidence::Files => "",
             },
             product_code,
-            lang: if ev == Evidence::Msi {
+            lang: if evidence == Evidence::Msi {
                 Some(1033)
             } else {
                 None
@@ -167,7 +167,7 @@ impl Installed {
             name,
             version,
             publisher,
-            ev,
+            evidence,
             install: None,
             location: None,
             arch: None,
@@ -303,7 +303,7 @@ pub(crate) fn write_software(x: &mut Xml, installed: &[Installed], control_at: O
     x.open("Software").start();
     let mut k = 0usize;
     for inst in installed {
-        if inst.ev == Evidence::Files {
+        if inst.evidence == Evidence::Files {
             continue;
         }
         let mut name_buf;
@@ -349,7 +349,10 @@ pub(crate) fn write_software(x: &mut Xml, installed: &[Installed], control_at: O
 
 /// Number of installer records (what `control_at` indexes).
 pub(crate) fn installer_count(installed: &[Installed]) -> usize {
-    installed.iter().filter(|i| i.ev != Evidence::Files).count()
+    installed
+        .iter()
+        .filter(|i| i.evidence != Evidence::Files)
+        .count()
 }
 
 /// `<Content Name=.. Encoding="base64">...</Content>` holding `data`.

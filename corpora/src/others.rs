@@ -118,7 +118,7 @@ fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i
             tries += 1;
             let bundle = pick(rng, pools::software::windows_bundles::WINDOWS_BUNDLES);
             let item = &bundle.items[0];
-            if (item.exes.is_empty() || item.ev == Evidence::Files) && tries < 20 {
+            if (item.exes.is_empty() || item.evidence == Evidence::Files) && tries < 20 {
                 continue;
             }
             let v = item.versions[util::skewed_index(rng, item.versions.len())];

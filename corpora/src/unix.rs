@@ -170,7 +170,7 @@ pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> 
             now,
             os_install,
             boot,
-            tz: site.tz,
+            tz: site.utc_offset_minutes,
             agent_id: if plan.agent_id == 2 {
                 agent_id.as_deref()
             } else {

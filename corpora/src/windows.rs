@@ -313,7 +313,7 @@ pub(crate) fn write_device(
     };
     if plan.audience_user {
         // A per-user inventory only lists what the user installed.
-        installed.retain(|i| i.ev == Evidence::Arp);
+        installed.retain(|i| i.evidence == Evidence::Arp);
         installed.truncate(rng.random_range(3..15));
         for i in &mut installed {
             i.files.clear();
@@ -473,7 +473,7 @@ fn mac(rng: &mut Rng8, oui: &str) -> String {
 
 /// Writes the `<Hardware>` section.
 pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
-    let tz = d.site.tz;
+    let tz = d.site.utc_offset_minutes;
     let wmi = |t: i64| util::wmi_datetime(t, tz);
     x.open("Hardware").start();
 
@@ -569,10 +569,17 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.prop("BootDevice", "\\Device\\HarddiskVolume1");
     x.propn("BuildNumber", d.os.build);
     x.prop("Caption", d.os.caption);
-    x.prop("CodeSet", if d.site.lang == 1041 { "932" } else { "1252" });
+    x.prop(
+        "CodeSet",
+        if d.site.language_id == 1041 {
+            "932"
+        } else {
+            "1252"
+        },
+    );
     x.prop("CountryCode", d.site.country);
     x.prop("CSName", &d.host);
-    x.propn("CurrentTimeZone", d.site.tz);
+    x.propn("CurrentTimeZone", d.site.utc_offset_minutes);
     let visible_kb = d.mem_mb * 1024 - 300 * 1024;
     x.propn(
         "FreePhysicalMemory",
@@ -593,7 +600,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.propn("OperatingSystemSKU", d.os.sku);
     x.prop("Organization", d.org.company);
     x.prop("OSArchitecture", "64-bit");
-    x.propn("OSLanguage", d.site.lang);
+    x.propn("OSLanguage", d.site.language_id);
     x.prop("OSProductSuite", if d.server { "272" } else { "256" });
     x.prop("OSType", "18");
     x.prop("ProductType", if d.server { "3" } else { "1" });
@@ -631,7 +638,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
         x.prop("Caption", d.cpu.caption);
         x.propn(
             "CurrentClockSpeed",
-            d.cpu.mhz - rng.random_range(0..d.cpu.mhz / 3),
+            d.cpu.max_clock_mhz - rng.random_range(0..d.cpu.max_clock_mhz / 3),
         );
         x.prop("DataWidth", "64");
         x.prop("Description", d.cpu.caption);
@@ -644,15 +651,15 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
                 "198"
             },
         );
-        x.propn("L2CacheSize", d.cpu.l2);
-        x.propn("L3CacheSize", d.cpu.l3);
+        x.propn("L2CacheSize", d.cpu.l2_cache_kb);
+        x.propn("L3CacheSize", d.cpu.l3_cache_kb);
         x.prop("Manufacturer", d.cpu.maker);
-        x.propn("MaxClockSpeed", d.cpu.mhz);
+        x.propn("MaxClockSpeed", d.cpu.max_clock_mhz);
         x.prop("Name", d.cpu.name);
         x.propn("NumberOfCores", cores);
         x.propn("NumberOfEnabledCore", cores);
         x.propn("NumberOfLogicalProcessors", threads);
-        x.prop("ProcessorId", d.cpu.id);
+        x.prop("ProcessorId", d.cpu.processor_id);
         x.prop("ProcessorType", "3");
         let socket = match d.hw.kind {
             HardwareKind::VmVmware => format!("CPU #{s:03}"),
@@ -1000,7 +1007,10 @@ fn login_profiles(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
         x.prop("FullName", &u.full_name());
         x.prop(
             "LastLogon",
-            &util::wmi_datetime(d.now - rng.random_range(0..30 * DAY), d.site.tz),
+            &util::wmi_datetime(
+                d.now - rng.random_range(0..30 * DAY),
+                d.site.utc_offset_minutes,
+            ),
         );
         x.prop("Name", &name);
         x.propn("NumberOfLogons", rng.random_range(1..4000));
@@ -1036,7 +1046,7 @@ fn registry(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
         x,
         Some("HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation"),
     );
-    x.prop("TimeZoneKeyName", d.site.tz_key);
+    x.prop("TimeZoneKeyName", d.site.time_zone_key);
     x.end("Instance");
     if let Some(v) = &opts.office_c2r_version {
         instance(
@@ -1276,12 +1286,13 @@ pub(crate) fn software(
         }
         let h = util::hash_strs(&[&name]);
         let version = format!("{}.{}.{}", 1 + h % 12, (h >> 8) % 10, (h >> 16) % 3000);
-        let ev = if h.is_multiple_of(3) {
+        let evidence = if h.is_multiple_of(3) {
             Evidence::Arp
         } else {
             Evidence::Msi
         };
-        let mut inst = inventory::Installed::new(name.clone(), version, vendor.to_string(), ev);
+        let mut inst =
+            inventory::Installed::new(name.clone(), version, vendor.to_string(), evidence);
         inst.install = Some(install_time(rng));
         if h.is_multiple_of(4) {
             let dir = format!(
@@ -1301,7 +1312,7 @@ pub(crate) fn software(
 
     // Windows Installer keeps an icon directory per product.
     for inst in out.iter_mut() {
-        if inst.ev == Evidence::Msi && chance(rng, 0.25) {
+        if inst.evidence == Evidence::Msi && chance(rng, 0.25) {
             let icon = *pick(rng, pools::windows::installer_files::INSTALLER_ICON_FILES);
             inst.files.push(inventory::Dir {
                 path: format!("C:\\Windows\\Installer\\{}", inst.product_code),
@@ -1320,8 +1331,9 @@ pub(crate) fn software(
 
 fn push_item(out: &mut Vec<inventory::Installed>, it: &Product, v: &str, t: i64, rng: &mut Rng8) {
     let name = it.name.replace("{v}", v);
-    let mut inst = inventory::Installed::new(name, v.to_string(), it.publisher.to_string(), it.ev);
-    if it.ev == Evidence::Arp {
+    let mut inst =
+        inventory::Installed::new(name, v.to_string(), it.publisher.to_string(), it.evidence);
+    if it.evidence == Evidence::Arp {
         let key = it
             .name
             .split("{v}")
@@ -1333,7 +1345,7 @@ fn push_item(out: &mut Vec<inventory::Installed>, it: &Product, v: &str, t: i64,
             inst.product_code = key;
         }
     }
-    inst.install = if it.ev == Evidence::Arp && chance(rng, 0.12) {
+    inst.install = if it.evidence == Evidence::Arp && chance(rng, 0.12) {
         None
     } else {
         Some(t)
@@ -1346,7 +1358,7 @@ fn push_item(out: &mut Vec<inventory::Installed>, it: &Product, v: &str, t: i64,
         } else {
             format!("C:\\Program Files\\{}", it.dir)
         };
-        if it.ev == Evidence::Arp && chance(rng, 0.4) {
+        if it.evidence == Evidence::Arp && chance(rng, 0.4) {
             inst.location = Some(format!("{base}\\"));
         }
         inst.files = inventory::group_exes(&base, it.exes);

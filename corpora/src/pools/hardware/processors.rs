@@ -7,10 +7,10 @@ pub(crate) struct Processor {
     pub caption: &'static str,
     pub cores: u32,
     pub threads: u32,
-    pub mhz: u32,
-    pub id: &'static str,
-    pub l2: u32,
-    pub l3: u32,
+    pub max_clock_mhz: u32,
+    pub processor_id: &'static str,
+    pub l2_cache_kb: u32,
+    pub l3_cache_kb: u32,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -20,10 +20,10 @@ const fn processor(
     caption: &'static str,
     cores: u32,
     threads: u32,
-    mhz: u32,
-    id: &'static str,
-    l2: u32,
-    l3: u32,
+    max_clock_mhz: u32,
+    processor_id: &'static str,
+    l2_cache_kb: u32,
+    l3_cache_kb: u32,
 ) -> Processor {
     Processor {
         name,
@@ -31,10 +31,10 @@ const fn processor(
         caption,
         cores,
         threads,
-        mhz,
-        id,
-        l2,
-        l3,
+        max_clock_mhz,
+        processor_id,
+        l2_cache_kb,
+        l3_cache_kb,
     }
 }
 

@@ -3,27 +3,27 @@
 /// A site: code, time-zone offset in minutes, time-zone key, locale, OS language, country code.
 pub(crate) struct Site {
     pub code: &'static str,
-    pub tz: i32,
-    pub tz_key: &'static str,
+    pub utc_offset_minutes: i32,
+    pub time_zone_key: &'static str,
     pub locale: &'static str,
-    pub lang: u32,
+    pub language_id: u32,
     pub country: &'static str,
 }
 
 const fn site(
     code: &'static str,
-    tz: i32,
-    tz_key: &'static str,
+    utc_offset_minutes: i32,
+    time_zone_key: &'static str,
     locale: &'static str,
-    lang: u32,
+    language_id: u32,
     country: &'static str,
 ) -> Site {
     Site {
         code,
-        tz,
-        tz_key,
+        utc_offset_minutes,
+        time_zone_key,
         locale,
-        lang,
+        language_id,
         country,
     }
 }

@@ -28,7 +28,7 @@ pub(crate) struct Product {
     /// Display name; `{v}` is replaced by the version.
     pub name: &'static str,
     pub versions: &'static [&'static str],
-    pub ev: Evidence,
+    pub evidence: Evidence,
     /// Install directory; relative to Program Files unless it starts with a drive.
     pub dir: &'static str,
     pub x86: bool,
@@ -46,7 +46,7 @@ pub(crate) struct Bundle {
 /// A product with everything said: the general form the constructors below abbreviate.
 #[allow(clippy::too_many_arguments)]
 const fn product(
-    ev: Evidence,
+    evidence: Evidence,
     publisher: &'static str,
     name: &'static str,
     versions: &'static [&'static str],
@@ -58,7 +58,7 @@ const fn product(
         publisher,
         name,
         versions,
-        ev,
+        evidence,
         dir,
         x86,
         exes,
