@@ -9,6 +9,11 @@
 //! configuration and `index` (each file draws from its own ChaCha stream), so a corpus is
 //! byte-identical whatever the number of threads that wrote it.
 //!
+//! [`estate`] writes another kind of corpus: devices reporting over several days, with the
+//! identity troubles reconciliation must handle (renames, re-images, cloned VMs, placeholder
+//! serials, stale devices) and the true device of every file beside it
+//! ([`generate_estate`]).
+//!
 //! ```no_run
 //! let config = ndi_corpora::Config::new(1000, 42);
 //! let summary = ndi_corpora::generate(std::path::Path::new("corpus"), &config)?;
@@ -24,6 +29,7 @@ use rand::Rng;
 use rayon::prelude::*;
 
 mod ctx;
+pub mod estate;
 mod inventory;
 mod others;
 mod pools;
@@ -31,6 +37,8 @@ mod unix;
 mod util;
 mod windows;
 mod xml;
+
+pub use estate::{EstateConfig, generate_estate};
 
 use ctx::Corpus;
 use util::{Rng8, chance};
