@@ -4,7 +4,9 @@ use rand::Rng;
 
 use crate::ctx::Corpus;
 use crate::inventory::{self, Root};
-use crate::pools::{self, software::Evidence};
+use crate::pools::software::{Evidence, MICROSOFT};
+use crate::pools::software::{management_agents, office, windows_bundles};
+use crate::pools::windows::unclaimed_files;
 use crate::util::{self, DAY, Rng8, chance, pick};
 use crate::xml::{Style, Xml};
 
@@ -92,7 +94,7 @@ pub(crate) fn usage(ctx: &Corpus, rng: &mut Rng8, index: usize, quirks: bool) ->
 fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i64, end: i64) {
     let (name, version, file, company, desc, product, pversion);
     if chance(rng, 0.15) {
-        let (f, c, p, v) = *pick(rng, pools::windows::unclaimed_files::UNCLAIMED_EXECUTABLES);
+        let (f, c, p, v) = *pick(rng, unclaimed_files::UNCLAIMED_EXECUTABLES);
         name = String::new();
         version = String::new();
         file = f;
@@ -101,13 +103,13 @@ fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i
         product = p.to_string();
         pversion = v.to_string();
     } else if chance(rng, 0.35) {
-        let (f, d) = *pick(rng, &pools::software::office::EXECUTABLES[..8]);
-        let v = pools::software::office::CLICK_TO_RUN_VERSIONS
-            [util::skewed_index(rng, pools::software::office::CLICK_TO_RUN_VERSIONS.len())];
+        let (f, d) = *pick(rng, &office::EXECUTABLES[..8]);
+        let v = office::CLICK_TO_RUN_VERSIONS
+            [util::skewed_index(rng, office::CLICK_TO_RUN_VERSIONS.len())];
         name = "Microsoft 365 Apps for enterprise - en-us".to_string();
         version = v.to_string();
         file = f;
-        company = pools::software::MICROSOFT.to_string();
+        company = MICROSOFT.to_string();
         desc = d.to_string();
         product = "Microsoft Office".to_string();
         pversion = v.to_string();
@@ -116,7 +118,7 @@ fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i
         let mut tries = 0;
         loop {
             tries += 1;
-            let bundle = pick(rng, pools::software::windows_bundles::WINDOWS_BUNDLES);
+            let bundle = pick(rng, windows_bundles::WINDOWS_BUNDLES);
             let item = &bundle.items[0];
             if (item.exes.is_empty() || item.evidence == Evidence::Files) && tries < 20 {
                 continue;
@@ -362,8 +364,8 @@ pub(crate) fn disco(ctx: &Corpus, rng: &mut Rng8, index: usize) -> Doc {
         format!("{}-ora-{uid}", site.code.to_lowercase())
     };
     let stamp = ctx.stamp(rng);
-    let tracker = pools::software::management_agents::TRACKER_VERSION_OF_AGENT
-        [util::weighted(rng, &org.agent_weights)];
+    let tracker =
+        management_agents::TRACKER_VERSION_OF_AGENT[util::weighted(rng, &org.agent_weights)];
     let mut x = Xml::new(4096, Style::AGENT);
     x.line(inventory::DECL);
     x.open("Discovery")

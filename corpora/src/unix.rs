@@ -5,7 +5,11 @@ use rand::seq::SliceRandom;
 
 use crate::ctx::Corpus;
 use crate::inventory::{self, Dir, Installed, Plan, Root, Written};
-use crate::pools::{self, software::Evidence};
+use crate::pools::hardware::processors;
+use crate::pools::organisation::people;
+use crate::pools::software::Evidence;
+use crate::pools::software::management_agents;
+use crate::pools::unix::{linux, macos, packages};
 use crate::util::{self, DAY, Rng8, chance, pick};
 use crate::xml::Xml;
 
@@ -21,16 +25,13 @@ pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> 
     let platform = if chance(rng, 0.2) {
         Platform::Mac
     } else {
-        Platform::Linux(rng.random_range(0..pools::unix::linux::DISTRIBUTIONS.len()))
+        Platform::Linux(rng.random_range(0..linux::DISTRIBUTIONS.len()))
     };
     let uid = ctx.uid(index);
     let mac = matches!(platform, Platform::Mac);
     let vm = !mac && chance(rng, 0.75);
     let host = if mac {
-        format!(
-            "{}s-MacBook-Pro-{uid}",
-            pick(rng, pools::organisation::people::GIVEN_NAMES)
-        )
+        format!("{}s-MacBook-Pro-{uid}", pick(rng, people::GIVEN_NAMES))
     } else {
         let role = *pick(
             rng,
@@ -87,7 +88,7 @@ pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> 
     let tracker = if plan.third_party {
         "16.0"
     } else {
-        pools::software::management_agents::TRACKER_VERSION_OF_AGENT[agent]
+        management_agents::TRACKER_VERSION_OF_AGENT[agent]
     };
     let user = if plan.audience_user {
         ctx.person(rng, org, plan.non_ascii).login
@@ -317,7 +318,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     let (cpu, sockets, cores) = if hw.mac {
         ("Apple M1 Pro", 1u32, 10u32)
     } else {
-        let c = pick(rng, pools::hardware::processors::SERVER_PROCESSORS);
+        let c = pick(rng, processors::SERVER_PROCESSORS);
         if hw.vm {
             (c.name, *pick(rng, &[2u32, 4, 8]), 1)
         } else {
@@ -357,8 +358,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     instance(x, None);
     match platform {
         Platform::Linux(di) => {
-            let (caption, version, kernel, _, _, publisher) =
-                pools::unix::linux::DISTRIBUTIONS[*di];
+            let (caption, version, kernel, _, _, publisher) = linux::DISTRIBUTIONS[*di];
             x.prop("Caption", caption);
             x.prop("CSName", hw.host);
             x.prop("InstallDate", &wmi(hw.os_install));
@@ -527,18 +527,15 @@ fn linux_packages(
     os_install: i64,
     oracle_host: bool,
 ) -> Vec<Installed> {
-    let (_, _, kernel, ty, tag, publisher) = pools::unix::linux::DISTRIBUTIONS[di];
+    let (_, _, kernel, ty, tag, publisher) = linux::DISTRIBUTIONS[di];
     let deb = ty == "DEB";
     let median = if deb { 850.0 } else { 650.0 };
     let target = (util::lognormal(rng, median, 0.35) as usize).clamp(150, 3000);
     let mut names: Vec<String> = Vec::with_capacity(target);
     let mut seen = std::collections::HashSet::with_capacity(target * 2);
-    let mut base: Vec<&str> = pools::unix::packages::BASE_PACKAGES.to_vec();
+    let mut base: Vec<&str> = packages::BASE_PACKAGES.to_vec();
     base.shuffle(rng);
-    for b in base
-        .iter()
-        .take(pools::unix::packages::BASE_PACKAGES.len() * 9 / 10)
-    {
+    for b in base.iter().take(packages::BASE_PACKAGES.len() * 9 / 10) {
         let n = if deb {
             b.replace("-libs", "").replace("-devel", "-dev")
         } else {
@@ -551,8 +548,8 @@ fn linux_packages(
     let mut attempts = 0;
     while names.len() < target && attempts < target * 20 {
         attempts += 1;
-        let w = *pick(rng, pools::unix::packages::MODULE_WORDS);
-        let b = *pick(rng, pools::unix::packages::BASE_PACKAGES);
+        let w = *pick(rng, packages::MODULE_WORDS);
+        let b = *pick(rng, packages::BASE_PACKAGES);
         let n = match rng.random_range(0..7) {
             0 => format!("perl-{w}"),
             1 => {
@@ -637,7 +634,7 @@ fn linux_packages(
             out.push(inst);
         }
     }
-    for (name, version, pb) in pools::unix::linux::THIRD_PARTY_PACKAGES {
+    for (name, version, pb) in linux::THIRD_PARTY_PACKAGES {
         let p = if name.starts_with("oracle") {
             if oracle_host { 0.9 } else { 0.05 }
         } else {
@@ -673,7 +670,7 @@ fn linux_packages(
 
 fn mac_software(rng: &mut Rng8, now: i64, os_install: i64, agent: usize) -> Vec<Installed> {
     let mut out = Vec::new();
-    for (name, version, pb) in pools::unix::macos::APPLICATIONS {
+    for (name, version, pb) in macos::APPLICATIONS {
         if chance(rng, 0.55) {
             let mut inst = Installed::new(
                 name.to_string(),
@@ -687,11 +684,11 @@ fn mac_software(rng: &mut Rng8, now: i64, os_install: i64, agent: usize) -> Vec<
             out.push(inst);
         }
     }
-    for pkg in pools::unix::macos::INSTALLER_RECEIPTS {
+    for pkg in macos::INSTALLER_RECEIPTS {
         if chance(rng, 0.6) {
             let h = util::hash_strs(&[pkg]);
             let version = if pkg.starts_with("com.flexera") {
-                pools::software::management_agents::TRACKER_VERSION_OF_AGENT[agent].to_string()
+                management_agents::TRACKER_VERSION_OF_AGENT[agent].to_string()
             } else {
                 format!("{}.{}.{}", 1 + h % 20, (h >> 8) % 10, (h >> 16) % 100)
             };
@@ -708,7 +705,7 @@ fn unix_files(rng: &mut Rng8, platform: &Platform, oracle_host: bool) -> Vec<Dir
     let mut dirs = Vec::new();
     match platform {
         Platform::Linux(di) => {
-            let (caption, version, ..) = pools::unix::linux::DISTRIBUTIONS[*di];
+            let (caption, version, ..) = linux::DISTRIBUTIONS[*di];
             if caption.starts_with("Red Hat") {
                 let major = version.split('.').next().unwrap_or(version);
                 dirs.push(Dir {

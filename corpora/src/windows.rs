@@ -5,10 +5,14 @@ use rand::seq::SliceRandom;
 
 use crate::ctx::{Corpus, Org, Person};
 use crate::inventory::{self, FileVer, Opts, Plan, Written};
-use crate::pools;
 use crate::pools::hardware::models::{HardwareKind, HardwareModel};
+use crate::pools::hardware::{components, models, processors};
 use crate::pools::organisation::sites::Site;
-use crate::pools::software::{Evidence, Product};
+use crate::pools::software::{
+    Evidence, MICROSOFT, Product, hardware_vendor, long_tail, management_agents, office, quirky,
+    windows_bundles,
+};
+use crate::pools::windows::{installer_files, system_files};
 use crate::util::{self, DAY, Rng8, chance, pick};
 use crate::xml::Xml;
 
@@ -90,7 +94,7 @@ pub(crate) struct WinDevice<'c> {
     pub uuid: String,
     pub bios_ver: &'static str,
     pub bios_date: i64,
-    pub cpu: &'static pools::hardware::processors::Processor,
+    pub cpu: &'static processors::Processor,
     pub sockets: u32,
     pub vm_cores: u32,
     pub mem_mb: u64,
@@ -145,17 +149,17 @@ pub(crate) fn device<'c>(
     let hw: &'static HardwareModel = if server {
         if chance(rng, 0.75) {
             if chance(rng, 0.85) {
-                &pools::hardware::models::VIRTUAL_MACHINES[rng.random_range(0..3)]
+                &models::VIRTUAL_MACHINES[rng.random_range(0..3)]
             } else {
-                &pools::hardware::models::VIRTUAL_MACHINES[3]
+                &models::VIRTUAL_MACHINES[3]
             }
         } else {
-            pick(rng, pools::hardware::models::SERVERS)
+            pick(rng, models::SERVERS)
         }
     } else if chance(rng, 0.12) {
-        &pools::hardware::models::VIRTUAL_MACHINES[rng.random_range(0..4)]
+        &models::VIRTUAL_MACHINES[rng.random_range(0..4)]
     } else {
-        pick(rng, pools::hardware::models::WORKSTATIONS)
+        pick(rng, models::WORKSTATIONS)
     };
     let uuid_bytes: [u8; 16] = rng.random();
     let uuid = uuid_string(&uuid_bytes);
@@ -180,10 +184,8 @@ pub(crate) fn device<'c>(
         (hw.vendor, hw.model, serial_for(rng, hw, &uuid_bytes))
     };
     let cpu = match hw.kind {
-        HardwareKind::Laptop | HardwareKind::Desktop => {
-            pick(rng, pools::hardware::processors::CLIENT_PROCESSORS)
-        }
-        _ => pick(rng, pools::hardware::processors::SERVER_PROCESSORS),
+        HardwareKind::Laptop | HardwareKind::Desktop => pick(rng, processors::CLIENT_PROCESSORS),
+        _ => pick(rng, processors::SERVER_PROCESSORS),
     };
     let (sockets, vm_cores) = match hw.kind {
         HardwareKind::Laptop | HardwareKind::Desktop => (1, cpu.cores),
@@ -338,7 +340,7 @@ pub(crate) fn write_device(
     let tracker = if plan.third_party {
         *util::pick(rng, &["16.0", "13.0", "12.0.0"])
     } else {
-        pools::software::management_agents::TRACKER_VERSION_OF_AGENT[d.agent]
+        management_agents::TRACKER_VERSION_OF_AGENT[d.agent]
     };
     let mut x = Xml::new(
         plan.target + plan.blob.unwrap_or(0) * 4 / 3 + 65_536,
@@ -588,7 +590,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.prop("InstallDate", &wmi(d.os_install));
     x.prop("LastBootUpTime", &wmi(d.boot));
     x.prop("Locale", d.site.locale);
-    x.prop("Manufacturer", pools::software::MICROSOFT);
+    x.prop("Manufacturer", MICROSOFT);
     x.prop(
         "Name",
         &format!(
@@ -724,11 +726,11 @@ fn memory(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
         HardwareKind::VmVmware | HardwareKind::VmHyperV => (1u64, None),
         HardwareKind::Server => (
             (d.mem_mb / 32768).clamp(2, 16),
-            Some(pools::hardware::components::MEMORY_MODULES[rng.random_range(4..6)]),
+            Some(components::MEMORY_MODULES[rng.random_range(4..6)]),
         ),
         _ => (
             if d.mem_mb >= 16384 { 2 } else { 1 },
-            Some(pools::hardware::components::MEMORY_MODULES[rng.random_range(0..4)]),
+            Some(components::MEMORY_MODULES[rng.random_range(0..4)]),
         ),
     };
     for i in 0..n {
@@ -780,7 +782,7 @@ fn disks(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
         HardwareKind::VmVmware => "VMware Virtual disk SCSI Disk Device",
         HardwareKind::VmHyperV => "Microsoft Virtual Disk",
         HardwareKind::Server => "DELL PERC H740P Mini SCSI Disk Device",
-        _ => pick(rng, pools::hardware::components::PHYSICAL_DISKS),
+        _ => pick(rng, components::PHYSICAL_DISKS),
     };
     x.prop("Caption", model);
     x.prop("DeviceID", "\\\\.\\PHYSICALDRIVE0");
@@ -895,7 +897,7 @@ fn network(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
         )),
     }
     if !d.is_vm() || !d.server {
-        for (desc, svc) in pools::hardware::components::WINDOWS_MINIPORT_ADAPTERS {
+        for (desc, svc) in components::WINDOWS_MINIPORT_ADAPTERS {
             adapters.push((desc, svc, None));
         }
     }
@@ -1141,36 +1143,31 @@ pub(crate) fn software(
     };
 
     // The agent that wrote this file.
-    let agent_v =
-        pools::software::management_agents::FLEXERA_INVENTORY_AGENT.versions[d.agent.min(
-            pools::software::management_agents::FLEXERA_INVENTORY_AGENT
-                .versions
-                .len()
-                - 1,
-        )];
+    let agent_v = management_agents::FLEXERA_INVENTORY_AGENT.versions[d
+        .agent
+        .min(management_agents::FLEXERA_INVENTORY_AGENT.versions.len() - 1)];
     push_item(
         &mut out,
-        &pools::software::management_agents::FLEXERA_INVENTORY_AGENT,
+        &management_agents::FLEXERA_INVENTORY_AGENT,
         agent_v,
         install_time(rng),
         rng,
     );
     if chance(rng, 0.96) {
-        let sec = &pools::software::management_agents::ENDPOINT_PROTECTION[d.org.security];
+        let sec = &management_agents::ENDPOINT_PROTECTION[d.org.security];
         let v = sec.versions[util::skewed_index(rng, sec.versions.len())];
         push_item(&mut out, sec, v, install_time(rng), rng);
     }
     if d.org.configmgr && chance(rng, 0.93) {
-        let v = pools::software::management_agents::CONFIGURATION_MANAGER_CLIENT.versions
-            [util::skewed_index(
-                rng,
-                pools::software::management_agents::CONFIGURATION_MANAGER_CLIENT
-                    .versions
-                    .len(),
-            )];
+        let v = management_agents::CONFIGURATION_MANAGER_CLIENT.versions[util::skewed_index(
+            rng,
+            management_agents::CONFIGURATION_MANAGER_CLIENT
+                .versions
+                .len(),
+        )];
         push_item(
             &mut out,
-            &pools::software::management_agents::CONFIGURATION_MANAGER_CLIENT,
+            &management_agents::CONFIGURATION_MANAGER_CLIENT,
             v,
             install_time(rng),
             rng,
@@ -1178,20 +1175,20 @@ pub(crate) fn software(
     }
     match d.hw.kind {
         HardwareKind::VmVmware => {
-            let t = &pools::software::hardware_vendor::VMWARE_TOOLS;
+            let t = &hardware_vendor::VMWARE_TOOLS;
             let v = t.versions[util::skewed_index(rng, t.versions.len())];
             push_item(&mut out, t, v, d.os_install, rng);
         }
         HardwareKind::Laptop | HardwareKind::Desktop => {
             let oem: &[Product] = match d.vendor {
-                "Dell Inc." => pools::software::hardware_vendor::DELL_UTILITIES,
-                "HP" => pools::software::hardware_vendor::HP_UTILITIES,
-                "LENOVO" => pools::software::hardware_vendor::LENOVO_UTILITIES,
+                "Dell Inc." => hardware_vendor::DELL_UTILITIES,
+                "HP" => hardware_vendor::HP_UTILITIES,
+                "LENOVO" => hardware_vendor::LENOVO_UTILITIES,
                 _ => &[],
             };
             for it in oem
                 .iter()
-                .chain(pools::software::hardware_vendor::PHYSICAL_DRIVER_PACKAGES.iter())
+                .chain(hardware_vendor::PHYSICAL_DRIVER_PACKAGES.iter())
             {
                 if chance(rng, 0.6) {
                     let v = it.versions[util::skewed_index(rng, it.versions.len())];
@@ -1208,7 +1205,7 @@ pub(crate) fn software(
         office(&mut out, d, rng, opts, t);
     }
 
-    for bundle in pools::software::windows_bundles::WINDOWS_BUNDLES {
+    for bundle in windows_bundles::WINDOWS_BUNDLES {
         let p = f64::from(if d.server {
             bundle.server_percent
         } else {
@@ -1240,7 +1237,7 @@ pub(crate) fn software(
     }
 
     if opts.quirks {
-        for it in pools::software::quirky::NAMES_NEEDING_ESCAPES {
+        for it in quirky::NAMES_NEEDING_ESCAPES {
             if chance(rng, 0.02) {
                 push_item(&mut out, it, it.versions[0], install_time(rng), rng);
             }
@@ -1273,8 +1270,8 @@ pub(crate) fn software(
     let median_tail = if d.server { 4.0 } else { 9.0 };
     let n_tail = (util::lognormal(rng, median_tail, 0.9) as usize).min(250);
     for _ in 0..n_tail {
-        let vendor = *pick(rng, pools::software::long_tail::VENDORS);
-        let noun = *pick(rng, pools::software::long_tail::PRODUCT_NOUNS);
+        let vendor = *pick(rng, long_tail::VENDORS);
+        let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
         let short = vendor
             .split([',', ' '])
             .next()
@@ -1313,7 +1310,7 @@ pub(crate) fn software(
     // Windows Installer keeps an icon directory per product.
     for inst in out.iter_mut() {
         if inst.evidence == Evidence::Msi && chance(rng, 0.25) {
-            let icon = *pick(rng, pools::windows::installer_files::INSTALLER_ICON_FILES);
+            let icon = *pick(rng, installer_files::INSTALLER_ICON_FILES);
             inst.files.push(inventory::Dir {
                 path: format!("C:\\Windows\\Installer\\{}", inst.product_code),
                 files: vec![(icon.to_string(), String::new())],
@@ -1374,20 +1371,20 @@ fn office(
     t: i64,
 ) {
     if d.org.office_c2r {
-        let v = pools::software::office::CLICK_TO_RUN_VERSIONS
-            [util::skewed_index(rng, pools::software::office::CLICK_TO_RUN_VERSIONS.len())];
+        let v = office::CLICK_TO_RUN_VERSIONS
+            [util::skewed_index(rng, office::CLICK_TO_RUN_VERSIONS.len())];
         opts.office_c2r_version = Some(v.to_string());
         let mut main = inventory::Installed::new(
             "Microsoft 365 Apps for enterprise - en-us".to_string(),
             v.to_string(),
-            pools::software::MICROSOFT.to_string(),
+            MICROSOFT.to_string(),
             Evidence::Arp,
         );
         main.product_code = "O365ProPlusRetail - en-us".to_string();
         main.install = Some(t);
         main.files = inventory::group_exes(
             "C:\\Program Files\\Microsoft Office\\root\\Office16",
-            pools::software::office::EXECUTABLES,
+            office::EXECUTABLES,
         );
         main.files.push(inventory::Dir {
             path: "C:\\Program Files\\Common Files\\microsoft shared\\ClickToRun".to_string(),
@@ -1410,7 +1407,7 @@ fn office(
         let mut onenote = inventory::Installed::new(
             "Microsoft OneNote - en-us".to_string(),
             v.to_string(),
-            pools::software::MICROSOFT.to_string(),
+            MICROSOFT.to_string(),
             Evidence::Arp,
         );
         onenote.product_code = "OneNoteFreeRetail - en-us".to_string();
@@ -1420,7 +1417,7 @@ fn office(
             let mut c = inventory::Installed::new(
                 format!("Office 16 Click-to-Run {comp} Component"),
                 v.to_string(),
-                pools::software::MICROSOFT.to_string(),
+                MICROSOFT.to_string(),
                 Evidence::Msi,
             );
             c.install = Some(t);
@@ -1442,7 +1439,7 @@ fn office(
                 let mut e = inventory::Installed::new(
                     name.to_string(),
                     v.to_string(),
-                    pools::software::MICROSOFT.to_string(),
+                    MICROSOFT.to_string(),
                     Evidence::Arp,
                 );
                 e.product_code = code.to_string();
@@ -1452,11 +1449,11 @@ fn office(
         }
     } else {
         let v = "16.0.4266.1001";
-        for (name, mid) in pools::software::office::MSI_COMPONENTS {
+        for (name, mid) in office::MSI_COMPONENTS {
             let mut c = inventory::Installed::new(
                 name.to_string(),
                 v.to_string(),
-                pools::software::MICROSOFT.to_string(),
+                MICROSOFT.to_string(),
                 Evidence::Msi,
             );
             c.product_code = format!("{{90160000-{mid}-0000000FF1CE}}");
@@ -1470,7 +1467,7 @@ fn office(
         {
             first.files = inventory::group_exes(
                 "C:\\Program Files\\Microsoft Office\\Office16",
-                pools::software::office::EXECUTABLES,
+                office::EXECUTABLES,
             );
         }
         // Patches of an MSI Office show up as separate entries.
@@ -1499,7 +1496,7 @@ fn office(
             let mut c = inventory::Installed::new(
                 name,
                 String::new(),
-                pools::software::MICROSOFT.to_string(),
+                MICROSOFT.to_string(),
                 Evidence::Msi,
             );
             c.install = Some(t + rng.random_range(0..(d.now - t).max(DAY)));
@@ -1619,7 +1616,7 @@ pub(crate) fn files(
                 name,
                 Some(FileVer {
                     version: &v,
-                    company: pools::software::MICROSOFT,
+                    company: MICROSOFT,
                     description: desc,
                     product: msft,
                     product_version: &v,
@@ -1637,13 +1634,13 @@ pub(crate) fn files(
             &format!("C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\{defender_v}-0"),
         )
         .start();
-    for (name, desc) in pools::windows::system_files::DEFENDER_FILES {
+    for (name, desc) in system_files::DEFENDER_FILES {
         inventory::file_entry(
             x,
             name,
             Some(FileVer {
                 version: defender_v,
-                company: pools::software::MICROSOFT,
+                company: MICROSOFT,
                 description: desc,
                 product: msft,
                 product_version: defender_v,
@@ -1687,24 +1684,12 @@ pub(crate) fn files(
 
     // The Windows directories, as long as the size budget allows (always, in realistic sizes).
     let sys_dirs: [SysDir<'_>; 7] = [
-        (
-            "C:\\Windows",
-            pools::windows::system_files::WINDOWS_DIRECTORY_FILES,
-            1.0,
-        ),
-        (
-            "C:\\Windows\\SysWOW64",
-            pools::windows::system_files::SYSTEM32_FILES,
-            0.55,
-        ),
-        (
-            "C:\\Windows\\System32",
-            pools::windows::system_files::SYSTEM32_FILES,
-            0.92,
-        ),
+        ("C:\\Windows", system_files::WINDOWS_DIRECTORY_FILES, 1.0),
+        ("C:\\Windows\\SysWOW64", system_files::SYSTEM32_FILES, 0.55),
+        ("C:\\Windows\\System32", system_files::SYSTEM32_FILES, 0.92),
         (
             "C:\\Windows\\System32\\drivers",
-            pools::windows::system_files::DRIVER_FILES,
+            system_files::DRIVER_FILES,
             0.9,
         ),
         (
@@ -1715,14 +1700,10 @@ pub(crate) fn files(
             ],
             1.0,
         ),
-        (
-            "C:\\Windows\\System32\\wbem",
-            pools::windows::system_files::WBEM_FILES,
-            1.0,
-        ),
+        ("C:\\Windows\\System32\\wbem", system_files::WBEM_FILES, 1.0),
         (
             "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319",
-            pools::windows::system_files::DOTNET_FRAMEWORK_TOOLS,
+            system_files::DOTNET_FRAMEWORK_TOOLS,
             1.0,
         ),
     ];
@@ -1738,7 +1719,7 @@ pub(crate) fn files(
                     name,
                     Some(FileVer {
                         version: "4.8.9032.0",
-                        company: pools::software::MICROSOFT,
+                        company: MICROSOFT,
                         description: desc,
                         product: "Microsoft® .NET Framework",
                         product_version: "4.8.9032.0",
@@ -1749,12 +1730,7 @@ pub(crate) fn files(
         } else {
             write_sys(x, list, keep, rng);
             if path.ends_with("drivers") && d.hw.kind == HardwareKind::VmVmware {
-                write_sys(
-                    x,
-                    pools::windows::system_files::VMWARE_DRIVER_FILES,
-                    1.0,
-                    rng,
-                );
+                write_sys(x, system_files::VMWARE_DRIVER_FILES, 1.0, rng);
             }
         }
         x.end("Directory");
@@ -1762,14 +1738,12 @@ pub(crate) fn files(
 
     // WinSxS: the component store holds several revisions of every system file.
     let mut comps: Vec<(usize, usize)> = (0..3)
-        .flat_map(|arch| {
-            (0..pools::windows::system_files::SYSTEM32_FILES.len()).map(move |c| (arch, c))
-        })
+        .flat_map(|arch| (0..system_files::SYSTEM32_FILES.len()).map(move |c| (arch, c)))
         .collect();
     comps.shuffle(rng);
     let revs_per = 8u32;
     'sxs: for (arch, c) in comps {
-        let (name, desc) = pools::windows::system_files::SYSTEM32_FILES[c];
+        let (name, desc) = system_files::SYSTEM32_FILES[c];
         let stem = name
             .rsplit_once('.')
             .map_or(name, |(s, _)| s)
@@ -1802,7 +1776,7 @@ pub(crate) fn files(
                 name,
                 Some(FileVer {
                     version: &ver,
-                    company: pools::software::MICROSOFT,
+                    company: MICROSOFT,
                     description: desc,
                     product: msft,
                     product_version: &ver,
@@ -1824,8 +1798,8 @@ pub(crate) fn files(
 
 /// One directory of a local software depot (`D:\\Sources\\...`), unique per `n`.
 pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
-    let vendor = *pick(rng, pools::software::long_tail::VENDORS);
-    let noun = *pick(rng, pools::software::long_tail::PRODUCT_NOUNS);
+    let vendor = *pick(rng, long_tail::VENDORS);
+    let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
     let short = vendor
         .split([',', ' '])
         .next()
@@ -1870,10 +1844,7 @@ pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
 /// A Windows Installer package cache directory (random GUID).
 pub(crate) fn package_cache_dir(x: &mut Xml, rng: &mut Rng8, patch_base: i64) {
     let g = util::random_guid(rng, true);
-    let (exe, product, version) = *pick(
-        rng,
-        pools::windows::installer_files::PACKAGE_CACHE_EXECUTABLES,
-    );
+    let (exe, product, version) = *pick(rng, installer_files::PACKAGE_CACHE_EXECUTABLES);
     x.open("Directory")
         .a(
             "Path",
@@ -1885,7 +1856,7 @@ pub(crate) fn package_cache_dir(x: &mut Xml, rng: &mut Rng8, patch_base: i64) {
         exe,
         Some(FileVer {
             version,
-            company: pools::software::MICROSOFT,
+            company: MICROSOFT,
             description: product,
             product,
             product_version: version,
