@@ -111,6 +111,12 @@ pub enum Command {
     /// Write a realistic, deterministic corpus of generated files for tests and benchmarks.
     #[command(after_help = "Example:\n  ndi-tool generate --out /tmp/corpus --count 1000 --seed 7")]
     Generate(GenerateArgs),
+    /// Receive agent uploads over HTTP (ManageSoftRL-compatible) into an incoming folder.
+    #[command(long_about = crate::commands::serve::ABOUT, after_help = crate::commands::serve::EXAMPLES)]
+    Serve(crate::commands::serve::ServeArgs),
+    /// Upload files or folders to a receiver (`PUT URL/<name>`), as agents and beacons do.
+    #[command(long_about = crate::commands::upload::ABOUT, after_help = crate::commands::upload::EXAMPLES)]
+    Upload(crate::commands::upload::UploadArgs),
 }
 
 /// Flags of `validate`.

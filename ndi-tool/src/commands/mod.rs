@@ -6,7 +6,9 @@ mod generate;
 mod inspect;
 mod policy;
 mod schedule;
+pub mod serve;
 mod tables;
+pub mod upload;
 mod validate;
 
 use anyhow::Result;
@@ -60,6 +62,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Schedule(args) => schedule::run(&args),
         Command::Policy(args) => policy::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Upload(args) => upload::run(&args),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
