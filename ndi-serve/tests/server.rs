@@ -801,3 +801,118 @@ async fn uploader_sends_retries_and_finishes_files() {
     assert_eq!(*retries.lock().unwrap(), 2);
     assert!(file.exists());
 }
+
+/// A CA and a server certificate for 127.0.0.1 made with the openssl command.
+fn make_certs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("the openssl command (apt-get install openssl)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-subj",
+        "/CN=test CA",
+        "-days",
+        "2",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cert.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+    ]);
+    (
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+        dir.join("ca.pem"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_from_pem_files() {
+    let certs = tempfile::tempdir().unwrap();
+    let (cert, key, ca) = make_certs(certs.path());
+    let tls = ndi_serve::tls::server_config(&cert, &key, None).unwrap();
+    let f = Fixture::new(|c| c.tls = Some(tls)).await;
+    let base = format!("https://127.0.0.1:{}/ManageSoftRL", f.addr().port());
+    let src = tempfile::tempdir().unwrap();
+    let file = src.path().join("SYSTEM on TLS.ndi.gz");
+    let data = body(90_000, 9);
+    std::fs::write(&file, &data).unwrap();
+    // Without the CA the client refuses the server; with it the upload goes through.
+    let mut opts = UploadOptions::new(&base);
+    opts.retries = 0;
+    let report = Uploader::new(opts.clone())
+        .unwrap()
+        .pass(&[file.clone()], &|_: &UploadEvent<'_>| {})
+        .await;
+    assert_eq!(report.failed, 1);
+    opts.ca_cert = Some(ca);
+    opts.after = After::Delete;
+    let report = Uploader::new(opts)
+        .unwrap()
+        .pass(&[file.clone()], &|_: &UploadEvent<'_>| {})
+        .await;
+    assert_eq!(report.uploaded, 1);
+    assert!(!file.exists());
+    assert_eq!(
+        std::fs::read(f.incoming().join("Inventories/SYSTEM on TLS.ndi.gz")).unwrap(),
+        data
+    );
+    // Plain HTTP to the TLS port gets no answer.
+    let resp = raw(
+        f.addr(),
+        b"GET /ManageSoftRL HTTP/1.1\r\nHost: x\r\n\r\n",
+        Duration::from_secs(2),
+    )
+    .await;
+    assert!(!resp.starts_with("HTTP/1.1 200"));
+}
