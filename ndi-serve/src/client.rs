@@ -434,10 +434,10 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn walk(dir: &Path, exclude: Option<&Path>, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if let Some(ex) = exclude {
-        if std::fs::canonicalize(dir).is_ok_and(|d| d == ex) {
-            return Ok(());
-        }
+    if let Some(ex) = exclude
+        && std::fs::canonicalize(dir).is_ok_and(|d| d == ex)
+    {
+        return Ok(());
     }
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);

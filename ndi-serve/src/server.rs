@@ -377,15 +377,15 @@ const ALLOW: &str = "GET, HEAD, PUT, POST, OPTIONS";
 async fn handle(state: Arc<State>, peer: SocketAddr, req: Request<Incoming>) -> Resp {
     let start = Instant::now();
     let time = SystemTime::now();
-    if let Some(cap) = &state.capture {
-        if let Some((path, text)) = cap.record(&req, peer) {
-            let log = Arc::clone(&state.log);
-            tokio::task::spawn_blocking(move || {
-                if let Err(e) = std::fs::write(&path, text) {
-                    log.event(&format!("capture {}: {e}", path.display()));
-                }
-            });
-        }
+    if let Some(cap) = &state.capture
+        && let Some((path, text)) = cap.record(&req, peer)
+    {
+        let log = Arc::clone(&state.log);
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = std::fs::write(&path, text) {
+                log.event(&format!("capture {}: {e}", path.display()));
+            }
+        });
     }
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
@@ -761,10 +761,10 @@ async fn raw_upload(
                 break Err(BodyEnd::Aborted(why));
             }
             Ok(Some(Ok(frame))) => {
-                if let Ok(data) = frame.into_data() {
-                    if let Err(e) = rx.push(&data).await {
-                        break Err(e);
-                    }
+                if let Ok(data) = frame.into_data()
+                    && let Err(e) = rx.push(&data).await
+                {
+                    break Err(e);
                 }
             }
         }

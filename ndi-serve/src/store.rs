@@ -221,15 +221,15 @@ impl Pending {
 
     /// Appends bytes to the temporary file.
     pub fn write(&mut self, buf: &[u8]) -> Result<(), StoreError> {
-        if let Some(limit) = self.fail_after {
-            if self.len + buf.len() as u64 > limit {
-                // Create the file first so that the fault test sees its removal.
-                self.file()?;
-                return Err(StoreError::Io {
-                    what: "write",
-                    source: io::Error::new(io::ErrorKind::StorageFull, "injected write error"),
-                });
-            }
+        if let Some(limit) = self.fail_after
+            && self.len + buf.len() as u64 > limit
+        {
+            // Create the file first so that the fault test sees its removal.
+            self.file()?;
+            return Err(StoreError::Io {
+                what: "write",
+                source: io::Error::new(io::ErrorKind::StorageFull, "injected write error"),
+            });
         }
         self.file()?
             .write_all(buf)

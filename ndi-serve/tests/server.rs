@@ -757,7 +757,7 @@ async fn uploader_sends_retries_and_finishes_files() {
     let mut opts = UploadOptions::new(&format!("http://{}/ManageSoftRL", f.addr()));
     opts.after = After::MoveTo(out.join("sent"));
     let up = Uploader::new(opts).unwrap();
-    let files = Uploader::collect(&[out.clone()], Some(&out.join("sent"))).unwrap();
+    let files = Uploader::collect(std::slice::from_ref(&out), Some(&out.join("sent"))).unwrap();
     assert_eq!(files.len(), 5);
     let events = Mutex::new(Vec::new());
     let report = up
@@ -791,7 +791,7 @@ async fn uploader_sends_retries_and_finishes_files() {
     std::fs::write(&file, b"k").unwrap();
     let retries = Mutex::new(0);
     let report = up
-        .pass(&[file.clone()], &|e: &UploadEvent<'_>| {
+        .pass(std::slice::from_ref(&file), &|e: &UploadEvent<'_>| {
             if matches!(e, UploadEvent::Retrying { .. }) {
                 *retries.lock().unwrap() += 1;
             }
@@ -892,14 +892,14 @@ async fn tls_from_pem_files() {
     opts.retries = 0;
     let report = Uploader::new(opts.clone())
         .unwrap()
-        .pass(&[file.clone()], &|_: &UploadEvent<'_>| {})
+        .pass(std::slice::from_ref(&file), &|_: &UploadEvent<'_>| {})
         .await;
     assert_eq!(report.failed, 1);
     opts.ca_cert = Some(ca);
     opts.after = After::Delete;
     let report = Uploader::new(opts)
         .unwrap()
-        .pass(&[file.clone()], &|_: &UploadEvent<'_>| {})
+        .pass(std::slice::from_ref(&file), &|_: &UploadEvent<'_>| {})
         .await;
     assert_eq!(report.uploaded, 1);
     assert!(!file.exists());
