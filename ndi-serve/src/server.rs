@@ -118,6 +118,9 @@ pub enum ServeError {
     /// A setting is out of range.
     #[error("invalid setting: {0}")]
     Setting(&'static str),
+    /// [`Server::start`] was called outside a tokio runtime.
+    #[error("no tokio runtime to run the server on")]
+    NoRuntime,
 }
 
 /// What [`Server::shutdown`] saw.
@@ -128,7 +131,8 @@ pub struct ShutdownReport {
     pub cut: usize,
 }
 
-/// A running receiver.
+/// A running receiver. Dropping it without [`Server::shutdown`] stops it at once (no
+/// drain: uploads in flight are cut off and leave nothing visible).
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
@@ -163,6 +167,7 @@ impl Server {
         config: Config,
         log: Arc<dyn Log>,
     ) -> Result<Server, ServeError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| ServeError::NoRuntime)?;
         if config.max_connections == 0 {
             return Err(ServeError::Setting("max connections must be at least 1"));
         }
@@ -194,7 +199,7 @@ impl Server {
             capture,
         });
         let (stop, stop_rx) = watch::channel(None);
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stop_rx));
+        let task = runtime.spawn(accept_loop(listener, Arc::clone(&state), stop_rx));
         Ok(Server {
             addr,
             stop,

@@ -418,7 +418,7 @@ async fn hostile_heads_and_idle_connections_are_bounded() {
 
     // Many idle connections and a slow-loris head: others are still served at once.
     let mut idle = Vec::new();
-    for _ in 0..1500 {
+    for _ in 0..2000 {
         idle.push(TcpStream::connect(f.addr()).await.unwrap());
     }
     let mut loris = TcpStream::connect(f.addr()).await.unwrap();
