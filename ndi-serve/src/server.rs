@@ -5,7 +5,7 @@
 //! use std::sync::Arc;
 //! use ndi_serve::{Config, Server, log::NoLog};
 //!
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let listener = ndi_serve::server::bind("127.0.0.1:8080".parse()?)?;
 //! let server = Server::start(listener, Config::new("incoming".into()), Arc::new(NoLog))?;
 //! // ... agents upload with PUT http://127.0.0.1:8080/ManageSoftRL/<name>
 //! server.shutdown(std::time::Duration::from_secs(30)).await;
@@ -121,6 +121,26 @@ pub enum ServeError {
     /// [`Server::start`] was called outside a tokio runtime.
     #[error("no tokio runtime to run the server on")]
     NoRuntime,
+}
+
+/// Listen backlog of [`bind`]: connections the kernel completes before they are accepted
+/// (capped by the kernel, `net.core.somaxconn` on Linux). A burst of agents connecting at
+/// once overflows a short backlog (the usual 128) and waits for SYN retransmits (1 s, 3 s,
+/// ...).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listener on `addr` with [`LISTEN_BACKLOG`] and `SO_REUSEADDR` (a restarted server
+/// binds at once while old connections linger in TIME_WAIT). Must be called within a tokio
+/// runtime.
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// What [`Server::shutdown`] saw.

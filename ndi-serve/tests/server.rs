@@ -46,7 +46,7 @@ impl Fixture {
         config.stall_timeout = Duration::from_secs(5);
         config.header_timeout = Duration::from_secs(5);
         tweak(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = ndi_serve::server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let log = Arc::new(Recorder::default());
         let server = Server::start(listener, config, log.clone()).unwrap();
         Fixture { server, dir, log }

@@ -520,3 +520,91 @@ fn a_full_disk_gives_503_and_leaves_nothing() {
         std::panic::resume_unwind(e);
     }
 }
+
+fn vm_rss_kib(pid: u32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn hostile_clients_are_refused_quickly_with_bounded_memory() {
+    let t = tempfile::tempdir().unwrap();
+    let incoming = t.path().join("in");
+    let srv = Serve::start(
+        &incoming,
+        &["--header-timeout", "2", "--stall-timeout", "2"],
+    );
+    let addr = srv.addr;
+    // Thousands of idle connections, slow-loris heads and stalled bodies held open.
+    let mut held = Vec::new();
+    let t0 = Instant::now();
+    for i in 0..2000 {
+        let mut s = TcpStream::connect(addr).unwrap();
+        if i % 10 == 0 {
+            s.write_all(b"PUT /ManageSoftRL/loris.ndi HTTP/1.1\r\nHost: x\r\nX-A: ")
+                .unwrap();
+        } else if i % 10 == 1 {
+            s.write_all(b"PUT /ManageSoftRL/stall.ndi HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nabc").unwrap();
+        }
+        held.push(s);
+    }
+    // A backlog long enough for the burst: no SYN retransmits (a second each).
+    assert!(
+        t0.elapsed() < Duration::from_secs(8),
+        "connecting took {:?}",
+        t0.elapsed()
+    );
+    let started = Instant::now();
+    // A claimed 10 GB body: 413 at once.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(
+        b"PUT /ManageSoftRL/big.ndi HTTP/1.1\r\nHost: x\r\nContent-Length: 10737418240\r\n\r\n",
+    )
+    .unwrap();
+    let mut resp = [0u8; 12];
+    s.read_exact(&mut resp).unwrap();
+    assert_eq!(&resp, b"HTTP/1.1 413");
+    // 64 KiB of headers: 431.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut head = b"PUT /ManageSoftRL/h.ndi HTTP/1.1\r\nHost: x\r\n".to_vec();
+    while head.len() < 64 * 1024 {
+        head.extend_from_slice(b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+    }
+    let _ = s.write_all(&head);
+    let mut resp = [0u8; 12];
+    s.read_exact(&mut resp).unwrap();
+    assert_eq!(&resp, b"HTTP/1.1 431");
+    // Traversal: 400. Others are still served, quickly.
+    assert_eq!(put_raw(addr, "..%2F..%2Fetc%2Fpasswd", b"x"), Some(400));
+    let data = body(80_000, 1);
+    assert_eq!(put_raw(addr, "fine.ndi.gz", &data), Some(201));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let rss_mb = vm_rss_kib(srv.child.id()) / 1024;
+    assert!(
+        rss_mb < 100,
+        "server RSS {rss_mb} MB with 2,000 hostile connections"
+    );
+    // The stalled bodies and slow heads are cut off by the timeouts; nothing partial stays.
+    std::thread::sleep(Duration::from_millis(3000));
+    assert_eq!(tree(&incoming), vec!["Inventories/fine.ndi.gz"]);
+    let mut closed = 0;
+    for s in held.iter_mut().take(100) {
+        s.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let mut b = [0u8; 256];
+        if matches!(s.read(&mut b), Ok(_)) {
+            closed += 1;
+        }
+    }
+    assert_eq!(closed, 100, "connections still held after the timeouts");
+}

@@ -208,8 +208,7 @@ pub fn run(args: &ServeArgs) -> Result<Outcome> {
     });
     let drain = Duration::from_secs(args.drain_timeout);
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
+        let listener = ndi_serve::server::bind(args.listen)
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let server = Server::start(listener, config, log)
             .with_context(|| format!("cannot serve into {}", incoming.display()))?;
