@@ -51,7 +51,10 @@ fn args() -> Args {
             _ => panic!("unknown flag {k}"),
         }
     }
-    assert!(!a.url.is_empty() && !a.corpus.as_os_str().is_empty(), "--corpus and --url are required");
+    assert!(
+        !a.url.is_empty() && !a.corpus.as_os_str().is_empty(),
+        "--corpus and --url are required"
+    );
     a
 }
 
@@ -108,7 +111,9 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 async fn main() {
     let a = args();
     let files = Arc::new(corpus(&a.corpus, &a.only_ext));
-    let total_bytes: u64 = (0..a.uploads).map(|i| files[i % files.len()].1.len() as u64).sum();
+    let total_bytes: u64 = (0..a.uploads)
+        .map(|i| files[i % files.len()].1.len() as u64)
+        .sum();
     let mean = total_bytes as f64 / a.uploads as f64;
     let url: hyper::Uri = a.url.parse().expect("--url");
     let authority = url.authority().expect("host:port in --url").clone();
@@ -146,7 +151,8 @@ async fn main() {
                 let mut ok = false;
                 for _attempt in 0..3 {
                     if sender.is_none() {
-                        let stream = match tokio::net::TcpStream::connect(authority.as_str()).await {
+                        let stream = match tokio::net::TcpStream::connect(authority.as_str()).await
+                        {
                             Ok(s) => s,
                             Err(_) => {
                                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -215,7 +221,10 @@ async fn main() {
     // Every upload stored once, byte-identical.
     if !a.incoming.as_os_str().is_empty() {
         let mut stored = 0usize;
-        for e in walkdir::WalkDir::new(&a.incoming).into_iter().filter_map(Result::ok) {
+        for e in walkdir::WalkDir::new(&a.incoming)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if e.file_type().is_file() {
                 stored += 1;
             }
@@ -224,7 +233,17 @@ async fn main() {
         for i in 0..a.uploads {
             let (orig, data) = &files[i % files.len()];
             let name = upload_name(i, orig);
-            let folder = if orig.contains(".ndi") { "Inventories" } else if orig.contains(".mmi") { "UsageData" } else if orig.contains(".disco") { "Discovery" } else if orig.contains(".vdi") { "VDIaccess" } else { "Other" };
+            let folder = if orig.contains(".ndi") {
+                "Inventories"
+            } else if orig.contains(".mmi") {
+                "UsageData"
+            } else if orig.contains(".disco") {
+                "Discovery"
+            } else if orig.contains(".vdi") {
+                "VDIaccess"
+            } else {
+                "Other"
+            };
             match std::fs::read(a.incoming.join(folder).join(&name)) {
                 Ok(b) if b == data.as_ref() => {}
                 _ => bad += 1,
