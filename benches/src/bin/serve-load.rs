@@ -4,7 +4,13 @@
 //! every upload is stored once and byte-identical.
 //!
 //! `serve-load --corpus DIR --url http://127.0.0.1:PORT/ManageSoftRL --incoming DIR
-//!  [--uploads 20000] [--connections 200] [--server-pid PID] [--only-ext .ndi.gz]`
+//!  [--uploads 20000] [--connections 200] [--rate PER_SECOND] [--server-pid PID]
+//!  [--only-ext .ndi.gz]`
+//!
+//! Without `--rate` every connection sends its next upload as soon as the last one is
+//! answered (closed loop: the highest throughput, and latency = connections / throughput).
+//! With `--rate R`, upload `i` is due at `start + i / R` (open loop): latency is measured
+//! from when it was due, so a server that falls behind shows it (no coordinated omission).
 //!
 //! `benches/serve-load.sh` builds, generates the corpus, starts the server and runs this.
 
@@ -25,6 +31,7 @@ struct Args {
     connections: usize,
     server_pid: Option<u32>,
     only_ext: String,
+    rate: Option<f64>,
 }
 
 fn args() -> Args {
@@ -36,6 +43,7 @@ fn args() -> Args {
         connections: 200,
         server_pid: None,
         only_ext: ".ndi.gz".into(),
+        rate: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -48,6 +56,7 @@ fn args() -> Args {
             "--connections" => a.connections = v.parse().expect("--connections N"),
             "--server-pid" => a.server_pid = Some(v.parse().expect("--server-pid PID")),
             "--only-ext" => a.only_ext = v,
+            "--rate" => a.rate = Some(v.parse().expect("--rate PER_SECOND")),
             _ => panic!("unknown flag {k}"),
         }
     }
@@ -115,6 +124,9 @@ async fn main() {
         .map(|i| files[i % files.len()].1.len() as u64)
         .sum();
     let mean = total_bytes as f64 / a.uploads as f64;
+    let mut sizes: Vec<usize> = files.iter().map(|f| f.1.len()).collect();
+    sizes.sort_unstable();
+    let median = sizes[sizes.len() / 2];
     let url: hyper::Uri = a.url.parse().expect("--url");
     let authority = url.authority().expect("host:port in --url").clone();
     let base_path = url.path().trim_end_matches('/').to_owned();
@@ -136,6 +148,7 @@ async fn main() {
         let authority = authority.clone();
         let base_path = base_path.clone();
         let uploads = a.uploads;
+        let rate = a.rate;
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0usize;
@@ -147,7 +160,14 @@ async fn main() {
                 }
                 let (orig, data) = &files[i % files.len()];
                 let path = format!("{base_path}/{}", encode(&upload_name(i, orig)));
-                let t = Instant::now();
+                let t = match rate {
+                    Some(r) => {
+                        let due = start + Duration::from_secs_f64(i as f64 / r);
+                        tokio::time::sleep_until(due.into()).await;
+                        due
+                    }
+                    None => Instant::now(),
+                };
                 let mut ok = false;
                 for _attempt in 0..3 {
                     if sender.is_none() {
@@ -207,7 +227,10 @@ async fn main() {
     let rss = a.server_pid.and_then(vm_hwm_kib);
     println!("uploads        {}", a.uploads);
     println!("connections    {}", a.connections);
-    println!("mean size      {:.1} kB", mean / 1000.0);
+    println!("mean size      {:.1} kB (median file {:.1} kB)", mean / 1000.0, median as f64 / 1000.0);
+    if let Some(r) = a.rate {
+        println!("offered rate   {r:.0} uploads/s (open loop)");
+    }
     println!("elapsed        {secs:.2} s");
     println!("uploads/s      {:.0}", a.uploads as f64 / secs);
     println!("MB/s           {:.1}", total_bytes as f64 / secs / 1e6);
