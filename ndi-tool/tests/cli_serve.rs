@@ -617,7 +617,7 @@ fn hostile_clients_are_refused_quickly_with_bounded_memory() {
         s.set_read_timeout(Some(Duration::from_millis(100)))
             .unwrap();
         let mut b = [0u8; 256];
-        if matches!(s.read(&mut b), Ok(_)) {
+        if s.read(&mut b).is_ok() {
             closed += 1;
         }
     }

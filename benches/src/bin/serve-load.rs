@@ -227,7 +227,11 @@ async fn main() {
     let rss = a.server_pid.and_then(vm_hwm_kib);
     println!("uploads        {}", a.uploads);
     println!("connections    {}", a.connections);
-    println!("mean size      {:.1} kB (median file {:.1} kB)", mean / 1000.0, median as f64 / 1000.0);
+    println!(
+        "mean size      {:.1} kB (median file {:.1} kB)",
+        mean / 1000.0,
+        median as f64 / 1000.0
+    );
     if let Some(r) = a.rate {
         println!("offered rate   {r:.0} uploads/s (open loop)");
     }
