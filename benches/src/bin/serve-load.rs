@@ -111,6 +111,15 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// User and system CPU seconds of a process so far.
+fn cpu_secs(pid: u32) -> Option<f64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = s.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     f64::from(sorted[idx]) / 1000.0
@@ -139,6 +148,7 @@ async fn main() {
         a.connections,
         a.url
     );
+    let cpu_before = a.server_pid.and_then(cpu_secs);
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -244,6 +254,13 @@ async fn main() {
     println!("retried        {retried}");
     if let Some(kib) = rss {
         println!("server peak RSS {:.1} MB", kib as f64 / 1024.0);
+    }
+    if let (Some(b), Some(e)) = (cpu_before, a.server_pid.and_then(cpu_secs)) {
+        println!(
+            "server CPU     {:.2} s ({:.0} us per upload)",
+            e - b,
+            (e - b) / a.uploads as f64 * 1e6
+        );
     }
     // Every upload stored once, byte-identical.
     if !a.incoming.as_os_str().is_empty() {
