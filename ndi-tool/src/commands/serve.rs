@@ -25,7 +25,7 @@ it is durable (hidden temporary file, fsync, rename without replacing, folder fs
 the same bytes are already stored under that name; different bytes under a taken name are
 stored as `<name>~<8 hex of their hash>`, never over the other file.
 
-Refusals: 400 bad name (empty, dot, hidden, '/', '\\\\', NUL, controls, device names, over 255
+Refusals: 400 bad name (empty, dot, hidden, '/', '\\', NUL, controls, device names, over 255
 bytes) or broken body, 401 without valid Basic credentials (--auth-file), 408 body stalled,
 413 over --max-size, 422 content refused by --check, 431 head over --max-header-bytes, 503 with
 Retry-After when the disk is full or an I/O error occurs (nothing partial is left).
