@@ -114,6 +114,12 @@ pub enum Command {
         after_help = "Examples:\n  ndi-tool generate --out /tmp/corpus --count 1000 --seed 7\n  ndi-tool generate --estate --out /tmp/estate --devices 200 --days 14 --seed 7"
     )]
     Generate(GenerateArgs),
+    /// Receive agent uploads over HTTP (ManageSoftRL-compatible) into an incoming folder.
+    #[command(long_about = crate::commands::serve::ABOUT, after_help = crate::commands::serve::EXAMPLES)]
+    Serve(crate::commands::serve::ServeArgs),
+    /// Upload files or folders to a receiver (`PUT URL/<name>`), as agents and beacons do.
+    #[command(long_about = crate::commands::upload::ABOUT, after_help = crate::commands::upload::EXAMPLES)]
+    Upload(crate::commands::upload::UploadArgs),
 }
 
 /// Flags of `validate`.

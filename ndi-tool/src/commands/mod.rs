@@ -7,6 +7,8 @@ mod inspect;
 mod policy;
 mod rewrite;
 mod schedule;
+pub mod serve;
+pub mod upload;
 mod validate;
 
 use anyhow::Result;
@@ -41,6 +43,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Schedule(args) => schedule::run(&args),
         Command::Policy(args) => policy::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Upload(args) => upload::run(&args),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
