@@ -18,6 +18,9 @@ pub enum Status {
     Warning,
     /// Not loaded: the error says why.
     Rejected,
+    /// Not loaded again: the same bytes as an input earlier in the input list (same
+    /// `document_id`), whose path is in `duplicate_of`.
+    Duplicate,
 }
 
 impl Status {
@@ -27,6 +30,7 @@ impl Status {
             Status::Ok => "ok",
             Status::Warning => "warning",
             Status::Rejected => "rejected",
+            Status::Duplicate => "duplicate",
         }
     }
 }
@@ -62,12 +66,24 @@ pub struct DocumentOutcome {
     pub quarantined_to: Option<PathBuf>,
     /// Why a rejected file could not be moved (it stays where it was).
     pub quarantine_error: Option<String>,
+    /// With status `duplicate`: the `source_path` of the input with the same bytes that was
+    /// loaded.
+    pub duplicate_of: Option<String>,
 }
 
 /// The document id of `bytes`: the first 128 bits of their BLAKE3 hash, in hex.
 pub fn document_id(bytes: &[u8]) -> String {
     let hash = blake3::hash(bytes);
     hash.to_hex()[..32].to_string()
+}
+
+/// The input that was loaded, of several with the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Original {
+    /// Its `document_id` (the hash of the bytes they share).
+    pub(crate) document_id: String,
+    /// Its `source_path`.
+    pub(crate) source_path: String,
 }
 
 /// Where one document's bytes come from.
@@ -117,21 +133,25 @@ impl Worker {
         }
     }
 
+    /// Loads chunk `index`: `inputs`, with `copies[i]` the earlier input `inputs[i]` is a
+    /// byte-for-byte copy of, if any.
     pub(crate) fn run_chunk<F: SinkFactory>(
         &mut self,
         index: usize,
         inputs: &[Input],
+        copies: &[Option<Original>],
         factory: &F,
         progress: &Progress,
     ) -> Result<LoadSummary, LoadError> {
         let mut sink = factory.open(index)?;
         let mut summary = LoadSummary::default();
-        for input in inputs {
+        for (i, input) in inputs.iter().enumerate() {
             let source = match input {
                 Input::Path(path) => Source::Path(path),
                 Input::Memory { name, bytes } => Source::Bytes { name, bytes },
             };
-            let mut outcome = self.load_document(source, &mut sink, &mut summary)?;
+            let copy_of = copies.get(i).and_then(Option::as_ref);
+            let mut outcome = self.load_document(source, copy_of, &mut sink, &mut summary)?;
             if outcome.status == Status::Rejected {
                 bump(&progress.rejected, 1);
                 if let (Some(dir), Input::Path(path)) = (&self.options.quarantine, input) {
@@ -222,17 +242,20 @@ impl Worker {
 
     /// Loads one document: its rows and its `documents` row, counted in `summary`; the
     /// batches that filled go to `sink`.
+    /// A document whose bytes hash to `copy_of`'s id is not read: its row says `duplicate`.
     pub(crate) fn load_document<S: BatchSink>(
         &mut self,
         source: Source<'_>,
+        copy_of: Option<&Original>,
         sink: &mut S,
         summary: &mut LoadSummary,
     ) -> Result<DocumentOutcome, LoadError> {
-        let outcome = self.read_rows(source, sink, summary)?;
+        let outcome = self.read_rows(source, copy_of, sink, summary)?;
         match outcome.status {
             Status::Ok => summary.ok += 1,
             Status::Warning => summary.warning += 1,
             Status::Rejected => summary.rejected += 1,
+            Status::Duplicate => summary.duplicate += 1,
         }
         summary.bytes_on_disk += outcome.bytes_on_disk;
         summary.bytes_xml += outcome.bytes_xml.unwrap_or(0);
@@ -254,6 +277,7 @@ impl Worker {
     fn read_rows<S: BatchSink>(
         &mut self,
         source: Source<'_>,
+        copy_of: Option<&Original>,
         sink: &mut S,
         summary: &mut LoadSummary,
     ) -> Result<DocumentOutcome, LoadError> {
@@ -272,6 +296,7 @@ impl Worker {
             content_bytes_omitted: 0,
             quarantined_to: None,
             quarantine_error: None,
+            duplicate_of: None,
         };
         // The file's bytes are taken out of the worker while it reads them.
         let mut raw = std::mem::take(&mut self.raw);
@@ -295,6 +320,14 @@ impl Worker {
         outcome.document_id = document_id(bytes);
         outcome.bytes_on_disk = bytes.len() as u64;
         outcome.compressed = Compression::detect(bytes) == Compression::Gzip;
+        // Checked on the bytes read now: a file changed since it was found to be a copy is
+        // loaded as what it is now.
+        if let Some(original) = copy_of.filter(|o| o.document_id == outcome.document_id) {
+            outcome.status = Status::Duplicate;
+            outcome.duplicate_of = Some(original.source_path.clone());
+            self.raw = raw;
+            return Ok(outcome);
+        }
         let start = self.tables.lens();
         let result = match self.read_document(bytes, &mut outcome, OnFull::Stop) {
             Ok(Loaded::Stopped) => {
@@ -415,6 +448,7 @@ impl Worker {
                 i64::try_from(o.content_bytes_omitted).ok(),
             )
             .utc_timestamp(col::documents::loaded_at, Some(self.options.loaded_at))
+            .text(col::documents::duplicate_of, o.duplicate_of.as_deref())
             .end_row();
     }
 }

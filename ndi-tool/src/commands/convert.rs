@@ -2,7 +2,7 @@
 //! `--format ndi|ndi.gz` hands over to [`rewrite`](super::rewrite).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ use ndi_load::load::{
     DocumentOutcome, Input, LoadOptions, LoadSummary, Progress, RowOptions, Status, load,
 };
 use ndi_load::store::{
-    FileFormat, FileSinkFactory, Layout, Manifest, write_empty_tables, write_manifest,
+    DirLock, FileFormat, FileSinkFactory, Layout, Manifest, write_empty_tables, write_manifest,
 };
 use ndi_load::tables::Table;
 
@@ -47,6 +47,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the quarantine folder {}", dir.display()))?;
     }
+    // One run at a time per output and quarantine folder, held until this run ends.
+    let _locks = lock_folders(&args.out, args.quarantine.as_deref())?;
     let options = LoadOptions {
         threads: args.threads,
         batch_size: args.batch_size.unwrap_or(LoadOptions::default().batch_size),
@@ -80,24 +82,34 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     let earlier = layout
         .earlier_parts()
         .with_context(|| format!("looking at {}", args.out.display()))?;
-    if let Some(first) = earlier.first()
-        && !args.overwrite
-    {
-        anyhow::bail!(
-            "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
-            args.out.display(),
-            earlier.len(),
-            first.display()
-        );
-    }
-    // A killed run's hidden parts go now (no reader sees them); an earlier run's visible parts
+    // Hidden parts are an interrupted run's (this run holds the lock, so no other run is
+    // writing them) and no reader ever saw them: they go now. An earlier run's visible parts
     // go only when this run's are complete, just before they appear.
     let (hidden, replace): (Vec<PathBuf>, Vec<PathBuf>) = earlier.into_iter().partition(|p| {
         p.file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'))
     });
+    if let Some(first) = replace.first()
+        && !args.overwrite
+    {
+        anyhow::bail!(
+            "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
+            args.out.display(),
+            replace.len(),
+            first.display()
+        );
+    }
     for path in &hidden {
         std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+    }
+    let manifest_tmp = args.out.join("._manifest.json.tmp");
+    let manifest_left = std::fs::remove_file(&manifest_tmp).is_ok();
+    if !hidden.is_empty() || manifest_left {
+        error_line(&format!(
+            "{}: note: an earlier run into this folder was interrupted; removed its {} temporary files (no reader saw them)",
+            args.out.display(),
+            hidden.len() + usize::from(manifest_left)
+        ));
     }
     let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
     let factory = FileSinkFactory::new(layout.clone(), format);
@@ -110,6 +122,15 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                     "{}: error: could not move it to the quarantine folder ({e}); it stays where it is",
                     o.source_path
                 ));
+            }
+            if let Some(first) = &o.duplicate_of {
+                if !quiet {
+                    error_line(&format!(
+                        "{}: duplicate of {first} (the same bytes): not loaded again",
+                        o.source_path
+                    ));
+                }
+                return;
             }
             // A rejected file is an error: reported even with --quiet.
             let rejected = o.status == Status::Rejected;
@@ -167,6 +188,21 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     } else {
         Outcome::Failure
     })
+}
+
+/// Locks the output folder and the quarantine folder (once when they are the same folder).
+fn lock_folders(out: &Path, quarantine: Option<&Path>) -> Result<Vec<DirLock>> {
+    let mut locks = vec![DirLock::acquire(out, "ndi-tool convert")?];
+    if let Some(dir) = quarantine {
+        let same = match (out.canonicalize(), dir.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if !same {
+            locks.push(DirLock::acquire(dir, "ndi-tool convert, quarantine")?);
+        }
+    }
+    Ok(locks)
 }
 
 fn file_format_name(format: FileFormat) -> &'static str {
@@ -233,11 +269,12 @@ fn report_progress(
 fn print_summary(summary: &LoadSummary, elapsed: Duration, out: &std::path::Path) {
     let secs = elapsed.as_secs_f64().max(1e-3);
     error_line(&format!(
-        "{} files: {} ok, {} with warnings, {} rejected  ({:.1} MB on disk, {:.1} MB XML, {:.1} s, {:.1} MB/s XML, {:.0} files/s)",
+        "{} files: {} ok, {} with warnings, {} rejected, {} duplicates  ({:.1} MB on disk, {:.1} MB XML, {:.1} s, {:.1} MB/s XML, {:.0} files/s)",
         summary.files(),
         summary.ok,
         summary.warning,
         summary.rejected,
+        summary.duplicate,
         summary.bytes_on_disk as f64 / 1e6,
         summary.bytes_xml as f64 / 1e6,
         secs,
