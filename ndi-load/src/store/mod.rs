@@ -10,4 +10,7 @@ mod writer;
 pub use layout::Layout;
 pub use lock::{DirLock, LOCK_FILE, LockError};
 pub use manifest::{Manifest, PartitionEntry, write_manifest};
-pub use writer::{FileFormat, FileSinkFactory, parquet_schema, write_empty_tables};
+pub use writer::{
+    FileFormat, FileSinkFactory, SCHEMA_FILE, created_by, parquet_schema, schema_json,
+    write_empty_tables,
+};
