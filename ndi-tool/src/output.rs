@@ -99,3 +99,9 @@ mod tests {
         );
     }
 }
+
+/// `1 file`, `2 files`: a count with its noun in the right number.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}

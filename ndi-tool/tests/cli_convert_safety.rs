@@ -287,7 +287,7 @@ fn the_same_bytes_under_two_names_are_loaded_once_and_the_copy_is_a_duplicate() 
         stderr.contains(&format!("{copy}: duplicate of {first}")),
         "{stderr}"
     );
-    assert!(stderr.contains("1 duplicates"), "{stderr}");
+    assert!(stderr.contains(", 1 duplicate "), "{stderr}");
     let documents = jsonl_rows(&out, "documents");
     assert_eq!(documents.len(), 3);
     let row = |path: &str| {

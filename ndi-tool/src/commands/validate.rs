@@ -198,8 +198,8 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         }
         out.flush()?;
         error_line(&format!(
-            "{} files checked: {} valid, {} invalid ({} valid with warnings)",
-            reports.len(),
+            "{} checked: {} valid, {} invalid ({} valid with warnings)",
+            crate::output::count(reports.len() as u64, "file", "files"),
             reports.len() - invalid,
             invalid,
             warned
@@ -371,6 +371,17 @@ fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
             diagnostic = diagnostic.with_labels(vec![Label::primary((), start..end)]);
         }
     }
+    // Without a source line, nothing else would name the file.
+    let file_name = || {
+        format!(
+            "{}: {}",
+            crate::output::escape_controls(&path.display().to_string()),
+            crate::output::escape_controls(&f.message)
+        )
+    };
+    if diagnostic.labels.is_empty() {
+        diagnostic.message = file_name();
+    }
     diagnostic = diagnostic.with_notes(notes);
     let file = SimpleFile::new(path.display().to_string(), text);
     let writer = termcolor::StandardStream::stdout(color);
@@ -379,7 +390,7 @@ fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
         .or_else(|_| {
             // Positions past the text (an error at end of file): report without a snippet.
             let bare = Diagnostic::<()>::new(diagnostic.severity)
-                .with_message(diagnostic.message.clone())
+                .with_message(file_name())
                 .with_code(f.rule)
                 .with_notes(diagnostic.notes.clone());
             term::emit_to_write_style(&mut writer.lock(), &config, &file, &bare)
