@@ -110,3 +110,47 @@ fn rejected_files_say_where_they_were_quarantined() {
         "{stderr}"
     );
 }
+
+#[test]
+fn files_that_are_not_what_their_name_says_are_named_for_what_they_look_like() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let cases = [
+        (
+            write("photo.ndi.gz", b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01"),
+            "not gzip although named .gz: looks like a JPEG image",
+        ),
+        (
+            write(
+                "noise.ndi.gz",
+                &[0x03, 0x9c, 0x00, 0x17, 0xf1, 0x02, 0x88, 0x01, 0x00, 0x05],
+            ),
+            "not gzip although named .gz: looks like binary data",
+        ),
+        (
+            write("archive.ndi", b"PK\x03\x04\x14\x00\x00\x00\x08\x00"),
+            "looks like a ZIP archive, not XML",
+        ),
+        (
+            write("data.ndi", b"{\"MachineName\": \"pc1\"}\n"),
+            "looks like JSON, not XML",
+        ),
+    ];
+    for (path, expected) in &cases {
+        let r = run(&["validate", s(path)]);
+        let out = text(&r.stdout);
+        assert_eq!(r.status.code(), Some(1), "{out}");
+        assert!(
+            out.starts_with(s(path)) && out.contains(expected) && out.contains("[unknown-format]"),
+            "{out}"
+        );
+    }
+    // A real XML error in a real inventory keeps its own rule.
+    let broken = write("broken.ndi", b"<Inventory><Hardware></Inventory>");
+    let out = text(&run(&["validate", s(&broken)]).stdout);
+    assert!(!out.contains("unknown-format"), "{out}");
+}
