@@ -154,3 +154,40 @@ fn files_that_are_not_what_their_name_says_are_named_for_what_they_look_like() {
     let out = text(&run(&["validate", s(&broken)]).stdout);
     assert!(!out.contains("unknown-format"), "{out}");
 }
+
+#[test]
+fn inspect_of_a_broken_file_shows_what_was_read_before_the_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gz = std::fs::read(corpora().join("demo/SYSTEM on LT1970941.ndi.gz")).unwrap();
+    let truncated = tmp.path().join("t.ndi.gz");
+    std::fs::write(&truncated, &gz[..2000]).unwrap();
+    let r = run(&["inspect", s(&truncated)]);
+    let out = text(&r.stdout);
+    assert_eq!(r.status.code(), Some(2), "{out}");
+    assert!(text(&r.stderr).contains("[gzip]"), "{}", text(&r.stderr));
+    assert!(
+        out.contains("Complete         no") && out.contains("MachineName=LT1970941"),
+        "{out}"
+    );
+    let r = run(&["inspect", "--json", s(&truncated)]);
+    assert_eq!(r.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(text(&r.stdout).trim()).unwrap();
+    assert_eq!(v["complete"], false);
+    assert_eq!(v["root_attributes"]["MachineName"], "LT1970941");
+    assert!(v["records_read"].as_u64().unwrap() > 0);
+    assert!(v["error"].as_str().unwrap().contains("[gzip]"));
+}
+
+#[test]
+fn inspect_lists_the_warnings_it_counts() {
+    let r = run(&["inspect", s(&corpora().join("demo/SYSTEM on PC-CTRL.ndi"))]);
+    let out = text(&r.stdout);
+    assert_eq!(r.status.code(), Some(0), "{out}");
+    let at = out.find("Warnings         2").expect(&out);
+    let listed: Vec<&str> = out[at..].lines().skip(1).collect();
+    assert_eq!(listed.len(), 2, "{out}");
+    assert!(
+        listed.iter().all(|l| l.contains("[xml-illegal-char]")),
+        "{out}"
+    );
+}
