@@ -191,3 +191,91 @@ fn inspect_lists_the_warnings_it_counts() {
         "{out}"
     );
 }
+
+fn demo(name: &str) -> String {
+    corpora().join("demo").join(name).display().to_string()
+}
+
+#[test]
+fn diff_says_first_when_machines_or_formats_differ() {
+    let (a, b) = (
+        demo("SYSTEM on LT1970941.ndi.gz"),
+        demo("SYSTEM on LT7516735.ndi.gz"),
+    );
+    let r = run(&["diff", &a, &b]);
+    let out = text(&r.stdout);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(out.starts_with("note: different machines (uuid "), "{out}");
+    let r = run(&["diff", &a, &b, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(text(&r.stdout).trim()).unwrap();
+    assert_eq!(v[0]["kind"], "note");
+    assert!(
+        v[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("different machines")
+    );
+    let r = run(&["diff", &a, &demo("PC-0042-5f3a.npl")]);
+    assert!(
+        text(&r.stdout).starts_with("note: different formats (ndi and npl)"),
+        "{}",
+        text(&r.stdout)
+    );
+    // Two states of one machine: no note.
+    let r = run(&["diff", &a, &a]);
+    assert!(!text(&r.stdout).contains("note:"), "{}", text(&r.stdout));
+}
+
+#[test]
+fn diff_stat_gives_one_line_per_pair_and_sections_can_be_chosen() {
+    let (a, b) = (
+        demo("SYSTEM on LT1970941.ndi.gz"),
+        demo("SYSTEM on LT7516735.ndi.gz"),
+    );
+    let full = run(&["diff", &a, &b, "--json"]);
+    let all: serde_json::Value = serde_json::from_str(text(&full.stdout).trim()).unwrap();
+    let count = |section: &str, kind: &str| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["section"] == section && c["kind"] == kind)
+            .count()
+    };
+    let r = run(&["diff", &a, &b, "--stat"]);
+    let out = text(&r.stdout);
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("note:")).collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    let expected = format!(
+        "hardware +{} -{} ~{}",
+        count("hardware", "added"),
+        count("hardware", "removed"),
+        count("hardware", "changed")
+    );
+    assert!(
+        lines[0].starts_with(&format!("{a} -> {b}  ")) && lines[0].contains(&expected),
+        "{out}\n{expected}"
+    );
+    // --only: just those sections; the exit status follows what is compared.
+    let r = run(&["diff", &a, &b, "--json", "--only", "header"]);
+    let v: serde_json::Value = serde_json::from_str(text(&r.stdout).trim()).unwrap();
+    let sections: std::collections::BTreeSet<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] != "note")
+        .map(|c| c["section"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, ["header"].into());
+    let r = run(&[
+        "diff",
+        &a,
+        &b,
+        "--ignore",
+        "header,hardware,installers,files",
+        "-q",
+    ]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    let r = run(&["diff", &a, &b, "--only", "hardwar"]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(text(&r.stderr).contains("unknown section \"hardwar\""));
+}
