@@ -124,9 +124,15 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
     })
 }
 
+/// What a comparison found: changes, counts, documents that could not be read, notes.
+type Compared = (Vec<Change>, Summary, Vec<Unreadable>, Vec<Note>);
+
+/// Per section of one document pair: records added, removed, changed.
+type SectionCounts = std::collections::BTreeMap<Section, [usize; 3]>;
+
 /// Two files: their changes, or the one (or two) that could not be read, reported like an
 /// unreadable document of a folder (an error line, an `error` entry with --json, exit 2).
-fn diff_files(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>, Vec<Note>)> {
+fn diff_files(args: &DiffArgs) -> Result<Compared> {
     let pool = pool(args.threads)?;
     let (old, new) = pool.install(|| {
         rayon::join(
@@ -306,7 +312,7 @@ fn identify(files: &[InputFile]) -> Vec<(DocumentId, Option<ndi_format::Error>)>
 }
 
 /// The changes between two folders, and the documents that could not be read.
-fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>, Vec<Note>)> {
+fn diff_folders(args: &DiffArgs) -> Result<Compared> {
     let old_files = expand(std::slice::from_ref(&args.old))?;
     let new_files = expand(std::slice::from_ref(&args.new))?;
     let pool = pool(args.threads)?;
@@ -547,10 +553,7 @@ fn mismatch(old: &Snapshot, new: &Snapshot) -> Option<String> {
 /// `--stat`: one line per document pair with records added, removed and changed per section.
 /// `pair` names the documents of a two-file diff.
 fn render_stat(out: &mut impl Write, changes: &[Change], pair: &str) -> std::io::Result<()> {
-    let mut per_document: Vec<(
-        Option<&str>,
-        std::collections::BTreeMap<Section, [usize; 3]>,
-    )> = Vec::new();
+    let mut per_document: Vec<(Option<&str>, SectionCounts)> = Vec::new();
     for c in changes {
         // A document on one side only is named by its path.
         let document = match c.section {
