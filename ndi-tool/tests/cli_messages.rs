@@ -279,3 +279,91 @@ fn diff_stat_gives_one_line_per_pair_and_sections_can_be_chosen() {
     assert_eq!(r.status.code(), Some(2));
     assert!(text(&r.stderr).contains("unknown section \"hardwar\""));
 }
+
+/// `text` as UTF-16LE with a byte order mark.
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    out
+}
+
+#[test]
+fn a_utf16_file_that_declares_utf8_gets_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = r#"<Inventory MachineName="pc1" DateTime="20240101T000000"><Hardware/></Inventory>"#;
+    let wrong = tmp.path().join("wrong.ndi");
+    std::fs::write(
+        &wrong,
+        utf16le(&format!(r#"<?xml version="1.0" encoding="UTF-8"?>{body}"#)),
+    )
+    .unwrap();
+    let right = tmp.path().join("right.ndi");
+    std::fs::write(
+        &right,
+        utf16le(&format!(r#"<?xml version="1.0" encoding="UTF-16"?>{body}"#)),
+    )
+    .unwrap();
+    let r = run(&["validate", s(&wrong)]);
+    let out = text(&r.stdout);
+    assert_eq!(r.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}: warning: the XML declaration says encoding=\"UTF-8\" but the file is UTF-16LE",
+            s(&wrong)
+        )) && out.contains("[xml-encoding-mismatch]"),
+        "{out}"
+    );
+    let out = text(&run(&["validate", s(&right)]).stdout);
+    assert!(!out.contains("xml-encoding-mismatch"), "{out}");
+}
+
+#[test]
+fn schedule_runs_show_their_utc_offset_across_a_dst_change() {
+    let r = run(&[
+        "schedule",
+        &demo("Default Machine Schedule.nds"),
+        "--tz",
+        "Europe/Berlin",
+        "--from",
+        "2024-03-30T22:00:00",
+        "--next",
+        "12",
+    ]);
+    let out = text(&r.stdout);
+    assert_eq!(r.status.code(), Some(0), "{out}");
+    let runs: Vec<&str> = out.lines().filter(|l| l.starts_with("  2024-")).collect();
+    assert!(
+        runs.iter()
+            .any(|l| l.starts_with("  2024-03-30T") && l.contains("+01:00  (nominal")),
+        "{out}"
+    );
+    assert!(
+        runs.iter()
+            .any(|l| l.starts_with("  2024-03-31T") && l.contains("+02:00  (nominal")),
+        "{out}"
+    );
+}
+
+#[test]
+fn policy_shows_hrefs_decoded() {
+    let npl = corpora().join("npl/valid/merged-duplicate-objectids.npl");
+    let r = run(&["policy", s(&npl)]);
+    let out = text(&r.stdout);
+    assert!(
+        out.contains("/ClientSettings/Failover Settings/Failover Settings.osd")
+            && !out.contains("%20"),
+        "{out}"
+    );
+    let r = run(&["policy", s(&npl), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(text(&r.stdout).trim()).unwrap();
+    let p = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["href"].as_str().unwrap().contains("Failover%20Settings"))
+        .unwrap();
+    assert_eq!(
+        p["href_decoded"],
+        "$(DownloadRootURL)/ClientSettings/Failover Settings/Failover Settings.osd"
+    );
+}

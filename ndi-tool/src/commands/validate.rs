@@ -46,6 +46,10 @@ pub fn check_file(
         Ok(mut reader) => {
             let f = reader.format();
             format = Some(f);
+            let encoding = reader.input_info().encoding.name();
+            if encoding.starts_with("UTF-16") {
+                findings.extend(declared_encoding_mismatch(&input.path, encoding));
+            }
             let mut rules = matches!(f, Format::Ndi | Format::Mmi | Format::Vdi | Format::Disco)
                 .then(|| Rules::new(f, reader.header()));
             let mut record = Record::default();
@@ -125,6 +129,64 @@ pub fn check_file(
         format,
         findings,
     }
+}
+
+/// A warning when a UTF-16 file's XML declaration names another encoding (`UTF-8`, say):
+/// the reader goes by the bytes, as XML says it must, but the file's producer was wrong
+/// about what it wrote.
+fn declared_encoding_mismatch(path: &Path, encoding: &str) -> Option<Finding> {
+    let mut head = Vec::new();
+    let file = std::fs::File::open(path).ok()?;
+    let gzip = {
+        let mut magic = [0u8; 2];
+        let mut f = std::fs::File::open(path).ok()?;
+        f.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b]
+    };
+    let _ = if gzip {
+        flate2::read::MultiGzDecoder::new(file)
+            .take(512)
+            .read_to_end(&mut head)
+    } else {
+        file.take(512).read_to_end(&mut head)
+    };
+    let body = head
+        .strip_prefix(b"\xFF\xFE")
+        .or_else(|| head.strip_prefix(b"\xFE\xFF"))
+        .unwrap_or(&head);
+    let big_endian = encoding == "UTF-16BE";
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or('\u{FFFD}'))
+        .collect();
+    let declaration = &text[..text.find("?>")?];
+    if !declaration.trim_start().starts_with("<?xml") {
+        return None;
+    }
+    let at = declaration.find("encoding")?;
+    let rest = declaration[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    let declared = &rest[1..rest[1..].find(quote)? + 1];
+    let utf16 = declared.to_ascii_uppercase().starts_with("UTF-16")
+        || declared.eq_ignore_ascii_case("UCS-2");
+    (!utf16).then(|| {
+        Finding::new(
+            Severity::Warning,
+            "xml-encoding-mismatch",
+            format!(
+                "the XML declaration says encoding=\"{declared}\" but the file is {encoding} (read as {encoding})"
+            ),
+            Location::default(),
+        )
+    })
 }
 
 /// When a file that could not be read is not XML at all (an image, an archive, JSON), its
