@@ -62,6 +62,7 @@
 
 pub mod escape;
 pub mod load;
+pub mod sniff;
 pub mod store;
 pub mod tables;
 

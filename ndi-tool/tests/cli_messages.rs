@@ -367,3 +367,41 @@ fn policy_shows_hrefs_decoded() {
         "$(DownloadRootURL)/ClientSettings/Failover Settings/Failover Settings.osd"
     );
 }
+
+#[test]
+fn convert_names_what_a_rejected_non_xml_file_looks_like() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("photo.ndi.gz"),
+        b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let r = run(&["convert", s(&input), "--out", s(&out), "--format", "jsonl"]);
+    let stderr = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "photo.ndi.gz: rejected: not gzip although named .gz: looks like a JPEG image"
+        ),
+        "{stderr}"
+    );
+    let row: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(out.join("documents/part-00000.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(row["error_rule"], "unknown-format");
+    assert!(
+        row["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("not gzip although named .gz: looks like a JPEG image"),
+        "{row}"
+    );
+}

@@ -69,6 +69,40 @@ pub struct DocumentOutcome {
     /// With status `duplicate`: the `source_path` of the input with the same bytes that was
     /// loaded.
     pub duplicate_of: Option<String>,
+    /// For a rejected document that is not XML at all, what it looks like
+    /// ([`crate::sniff::looks_like`]); its `documents` row then has the rule `unknown-format`.
+    pub looks_like: Option<String>,
+}
+
+impl DocumentOutcome {
+    /// Why it was rejected, as one line without the file name: what it looks like when it is
+    /// not XML at all, then the reader's error (position, element path, rule).
+    pub fn reason(&self) -> Option<String> {
+        let e = self.error.as_ref()?;
+        // The file is in `source_path`; the message keeps position, path and rule.
+        let mut text = e.to_string();
+        if let Some(file) = &e.location().file {
+            let prefix = format!("{}:", file.display());
+            if let Some(rest) = text.strip_prefix(&prefix) {
+                // Without a position (an error found before reading), `file: message`.
+                text = rest.trim_start().to_string();
+            }
+        }
+        Some(match &self.looks_like {
+            Some(looks) => format!("{looks} (reading it as XML: {text}) [unknown-format]"),
+            None => text,
+        })
+    }
+
+    /// The rule of the rejection: `unknown-format` for a file that is not XML at all, else
+    /// the reader's.
+    pub fn rule(&self) -> Option<&'static str> {
+        match (&self.error, &self.looks_like) {
+            (Some(_), Some(_)) => Some("unknown-format"),
+            (Some(e), None) => Some(e.rule()),
+            (None, _) => None,
+        }
+    }
 }
 
 /// The document id of `bytes`: the first 128 bits of their BLAKE3 hash, in hex.
@@ -297,6 +331,7 @@ impl Worker {
             quarantined_to: None,
             quarantine_error: None,
             duplicate_of: None,
+            looks_like: None,
         };
         // The file's bytes are taken out of the worker while it reads them.
         let mut raw = std::mem::take(&mut self.raw);
@@ -374,6 +409,8 @@ impl Worker {
             }
             Err(e) => {
                 outcome.error = Some(e);
+                let head = &bytes[..bytes.len().min(crate::sniff::HEAD_BYTES)];
+                outcome.looks_like = crate::sniff::looks_like(head, &outcome.source_path);
                 self.take_back(start, sink, summary)?;
             }
         }
@@ -391,18 +428,7 @@ impl Worker {
         let b: &mut TableBuilder = self.tables.get(Table::Documents);
         let err = o.error.as_ref();
         let pos = err.and_then(|e| e.location().position);
-        let error_text = err.map(|e| {
-            // The file is in `source_path`; the message keeps position, path and rule.
-            let mut e2 = e.to_string();
-            if let Some(file) = &e.location().file {
-                let prefix = format!("{}:", file.display());
-                if let Some(rest) = e2.strip_prefix(&prefix) {
-                    // Without a position (an error found before reading), `file: message`.
-                    e2 = rest.trim_start().to_string();
-                }
-            }
-            e2
-        });
+        let error_text = o.reason();
         b.text(col::documents::document_id, Some(&o.document_id))
             .text(col::documents::source_path, Some(&o.source_path))
             .text(col::documents::format, o.format.map(Format::name))
@@ -417,7 +443,7 @@ impl Worker {
             )
             .text(col::documents::status, Some(o.status.name()))
             .text(col::documents::error, error_text.as_deref())
-            .text(col::documents::error_rule, err.map(Error::rule))
+            .text(col::documents::error_rule, o.rule())
             .int64(
                 col::documents::error_line,
                 pos.and_then(|p| i64::try_from(p.line).ok()),
@@ -468,10 +494,7 @@ fn write_batches<S: BatchSink>(
 
 /// What `NAME.reason.txt` says beside a quarantined file.
 fn reason_text(path: &Path, outcome: &DocumentOutcome) -> String {
-    let reason = outcome
-        .error
-        .as_ref()
-        .map_or_else(|| "rejected".to_string(), ToString::to_string);
+    let reason = outcome.reason().unwrap_or_else(|| "rejected".to_string());
     format!(
         "source: {}\ndocument_id: {}\nreason: {reason}\n",
         path.display(),

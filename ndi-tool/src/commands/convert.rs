@@ -162,13 +162,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
                 if !(rejected || (verbose && !quiet)) {
                     return;
                 }
-                let detail = match (&o.error, o.warnings.first()) {
-                    (Some(e), _) => format!(
-                        ": {}",
-                        e.to_string()
-                            .trim_start_matches(&format!("{}:", o.source_path))
-                            .trim_start()
-                    ),
+                let detail = match (o.reason(), o.warnings.first()) {
+                    (Some(reason), _) => format!(": {reason}"),
                     (None, Some(w)) => format!(": {w}"),
                     (None, None) => String::new(),
                 };

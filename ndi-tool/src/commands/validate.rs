@@ -203,66 +203,15 @@ fn name_what_it_looks_like(path: &Path, findings: &mut [Finding]) {
     first.rule = "unknown-format";
 }
 
-/// What a file looks like from its first bytes, when that is something other than XML.
+/// What a file looks like from its first bytes ([`ndi_load::sniff::looks_like`]).
 fn looks_like(path: &Path) -> Option<String> {
     let mut head = Vec::new();
     std::fs::File::open(path)
         .ok()?
-        .take(4096)
+        .take(ndi_load::sniff::HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .ok()?;
-    let named_gz = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let gzip = head.starts_with(&[0x1f, 0x8b]);
-    let content = if gzip {
-        let mut out = Vec::new();
-        // As much of the start as decompresses (a truncated file still shows what it holds).
-        let _ = flate2::read::MultiGzDecoder::new(std::fs::File::open(path).ok()?)
-            .take(4096)
-            .read_to_end(&mut out);
-        out
-    } else {
-        head
-    };
-    let kind = kind_of(&content);
-    match (named_gz && !gzip, kind) {
-        (true, Some(kind)) => Some(format!("not gzip although named .gz: looks like {kind}")),
-        (true, None) if !content.is_empty() => Some("not gzip although named .gz".to_string()),
-        (_, Some(kind)) => Some(format!("looks like {kind}, not XML")),
-        _ => None,
-    }
-}
-
-/// The kind of file `bytes` start like, when it is a well-known non-XML one.
-fn kind_of(bytes: &[u8]) -> Option<&'static str> {
-    const MAGIC: [(&[u8], &str); 9] = [
-        (b"PK\x03\x04", "a ZIP archive"),
-        (b"PK\x05\x06", "a ZIP archive"),
-        (b"\xFF\xD8\xFF", "a JPEG image"),
-        (b"\x89PNG", "a PNG image"),
-        (b"GIF8", "a GIF image"),
-        (b"%PDF", "a PDF document"),
-        (b"\x1f\x8b", "a gzip file inside a gzip file"),
-        (b"7z\xBC\xAF", "a 7-Zip archive"),
-        (b"\xD0\xCF\x11\xE0", "an MS Office document"),
-    ];
-    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
-        return Some(kind);
-    }
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = text.iter().find(|b| !b.is_ascii_whitespace())?;
-    if matches!(first, b'{' | b'[') {
-        return Some("JSON");
-    }
-    // Binary: control characters other than whitespace in the first bytes of a file that
-    // is not UTF-16 (which the reader recognises).
-    let utf16 = text.starts_with(b"\xFF\xFE") || text.starts_with(b"\xFE\xFF");
-    let controls = text
-        .iter()
-        .filter(|b| b.is_ascii_control() && !b.is_ascii_whitespace())
-        .count();
-    (!utf16 && first != &b'<' && controls * 20 > text.len()).then_some("binary data")
+    ndi_load::sniff::looks_like(&head, &path.to_string_lossy())
 }
 
 /// A catalog's findings, checked against its target: the file its HREF names relative to
