@@ -32,6 +32,22 @@ pub fn looks_like(head: &[u8], name: &str) -> Option<String> {
     })
 }
 
+/// Whether a reader error of `rule` may be the effect of a file not being XML at all, so
+/// that saying what the file looks like explains it: errors from the bytes (encoding, gzip,
+/// syntax), not limits or files that were never read.
+pub fn may_explain(rule: &str) -> bool {
+    matches!(
+        rule,
+        "encoding"
+            | "unsupported-encoding"
+            | "gzip"
+            | "xml-syntax"
+            | "xml-name"
+            | "text-outside-root"
+            | "truncated"
+    )
+}
+
 /// The kind of file `bytes` start like, when it is a well-known non-XML one.
 fn kind_of(bytes: &[u8]) -> Option<&'static str> {
     const MAGIC: [(&[u8], &str); 9] = [

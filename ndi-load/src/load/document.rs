@@ -408,9 +408,11 @@ impl Worker {
                 )));
             }
             Err(e) => {
+                if crate::sniff::may_explain(e.rule()) {
+                    let head = &bytes[..bytes.len().min(crate::sniff::HEAD_BYTES)];
+                    outcome.looks_like = crate::sniff::looks_like(head, &outcome.source_path);
+                }
                 outcome.error = Some(e);
-                let head = &bytes[..bytes.len().min(crate::sniff::HEAD_BYTES)];
-                outcome.looks_like = crate::sniff::looks_like(head, &outcome.source_path);
                 self.take_back(start, sink, summary)?;
             }
         }

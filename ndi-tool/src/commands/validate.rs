@@ -193,7 +193,11 @@ fn declared_encoding_mismatch(path: &Path, encoding: &str) -> Option<Finding> {
 /// first error becomes an `unknown-format` finding saying what the file looks like, instead
 /// of the XML error its bytes happened to cause first.
 fn name_what_it_looks_like(path: &Path, findings: &mut [Finding]) {
-    let Some(first) = findings.iter_mut().find(|f| f.severity == Severity::Error) else {
+    let Some(first) = findings
+        .iter_mut()
+        .find(|f| f.severity == Severity::Error)
+        .filter(|f| ndi_load::sniff::may_explain(f.rule))
+    else {
         return;
     };
     let Some(looks) = looks_like(path) else {
