@@ -140,8 +140,7 @@ fn timestamp_values(column: &dyn Array, unit: TimeUnit) -> Result<Vec<Option<i64
 }
 
 /// Writes `batches` (data columns only, already in [`delta_schema`] form, all with `schema`)
-/// as one Parquet file at `table_root/relative` under a hidden temporary name renamed into
-/// place when complete, and returns it as a [`DataFile`] with `partition_values`.
+/// as one Parquet file at `table_root/relative` (see [`DataFileWriter`]).
 pub fn write_data_file(
     table_root: &Path,
     relative: &str,
@@ -150,46 +149,110 @@ pub fn write_data_file(
     partition_values: BTreeMap<String, Option<String>>,
     properties: WriterProperties,
 ) -> Result<DataFile> {
-    let path = table_root.join(relative);
-    let parent = path
-        .parent()
-        .ok_or_else(|| Error::Invalid(format!("no folder for {relative}")))?;
-    std::fs::create_dir_all(parent).io("create folder", parent)?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Invalid(format!("no file name in {relative}")))?;
-    let temporary: PathBuf = parent.join(format!(".{name}.tmp"));
-    let file = File::create(&temporary).io("create", &temporary)?;
-    let parquet_error = |source| Error::Parquet {
-        path: path.clone(),
-        source,
-    };
-    let mut writer = ArrowWriter::try_new(file, schema, Some(properties)).map_err(parquet_error)?;
-    let mut rows = 0i64;
+    let mut writer =
+        DataFileWriter::create(table_root, relative, schema, partition_values, properties)?;
     for batch in batches {
-        rows += i64::try_from(batch.num_rows()).unwrap_or(i64::MAX);
-        writer.write(batch).map_err(parquet_error)?;
+        writer.write(batch)?;
     }
-    let mut file = writer.into_inner().map_err(parquet_error)?;
-    file.flush().io("write", &temporary)?;
-    file.sync_all().io("sync", &temporary)?;
-    drop(file);
-    std::fs::rename(&temporary, &path).io("rename", &path)?;
-    let metadata = std::fs::metadata(&path).io("stat", &path)?;
-    let modification_time = metadata
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    Ok(DataFile {
-        path: relative.to_string(),
-        partition_values,
-        size: i64::try_from(metadata.len()).unwrap_or(i64::MAX),
-        modification_time,
-        num_records: rows,
-    })
+    writer.finish()
+}
+
+/// A Parquet data file being written, batch by batch, under a hidden temporary name
+/// (`.NAME.tmp`) that [`DataFileWriter::finish`] syncs and renames into place. A file under
+/// its final name is complete; it is part of the table only once a commit adds it.
+pub struct DataFileWriter {
+    writer: ArrowWriter<File>,
+    temporary: PathBuf,
+    path: PathBuf,
+    relative: String,
+    partition_values: BTreeMap<String, Option<String>>,
+    rows: i64,
+}
+
+impl std::fmt::Debug for DataFileWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataFileWriter")
+            .field("path", &self.path)
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DataFileWriter {
+    /// Starts the file `table_root/relative` (`/`-separated, folders created).
+    pub fn create(
+        table_root: &Path,
+        relative: &str,
+        schema: SchemaRef,
+        partition_values: BTreeMap<String, Option<String>>,
+        properties: WriterProperties,
+    ) -> Result<Self> {
+        let path = table_root.join(relative);
+        let parent = path
+            .parent()
+            .ok_or_else(|| Error::Invalid(format!("no folder for {relative}")))?;
+        std::fs::create_dir_all(parent).io("create folder", parent)?;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::Invalid(format!("no file name in {relative}")))?;
+        let temporary: PathBuf = parent.join(format!(".{name}.tmp"));
+        let file = File::create(&temporary).io("create", &temporary)?;
+        let writer = ArrowWriter::try_new(file, schema, Some(properties)).map_err(|source| {
+            Error::Parquet {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        Ok(Self {
+            writer,
+            temporary,
+            path,
+            relative: relative.to_string(),
+            partition_values,
+            rows: 0,
+        })
+    }
+
+    /// Appends a batch (one row group per batch, or more when it is large).
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.rows += i64::try_from(batch.num_rows()).unwrap_or(i64::MAX);
+        self.writer.write(batch).map_err(|source| Error::Parquet {
+            path: self.path.clone(),
+            source,
+        })?;
+        self.writer.flush().map_err(|source| Error::Parquet {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Completes the file: footer, sync, rename into place.
+    pub fn finish(self) -> Result<DataFile> {
+        let path = self.path;
+        let mut file = self.writer.into_inner().map_err(|source| Error::Parquet {
+            path: path.clone(),
+            source,
+        })?;
+        file.flush().io("write", &self.temporary)?;
+        file.sync_all().io("sync", &self.temporary)?;
+        drop(file);
+        std::fs::rename(&self.temporary, &path).io("rename", &path)?;
+        let metadata = std::fs::metadata(&path).io("stat", &path)?;
+        let modification_time = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        Ok(DataFile {
+            path: self.relative,
+            partition_values: self.partition_values,
+            size: i64::try_from(metadata.len()).unwrap_or(i64::MAX),
+            modification_time,
+            num_records: self.rows,
+        })
+    }
 }
 
 #[cfg(test)]

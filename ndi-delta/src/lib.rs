@@ -63,7 +63,7 @@ pub mod storage;
 mod table;
 
 pub use error::{Error, Result};
-pub use files::{DataFile, delta_batch, delta_schema, write_data_file};
+pub use files::{DataFile, DataFileWriter, delta_batch, delta_schema, write_data_file};
 pub use maintenance::{ActiveFile, Commit, OptimizeReport, VacuumReport};
 pub use storage::{CommitMode, FileLock, WRITER_LOCK};
 pub use table::{AppendOutcome, DeltaRoot, DeltaTable, RootOptions, TxnId, partition_values};

@@ -379,7 +379,9 @@ fn concurrent_appenders_each_commit_once() {
                         app_id: format!("writer-{writer}"),
                         version: run,
                     };
-                    table.append(std::slice::from_ref(&file), Some(&txn), &[]).unwrap();
+                    table
+                        .append(std::slice::from_ref(&file), Some(&txn), &[])
+                        .unwrap();
                     // A replay of the same run, racing the others, adds nothing.
                     table.append(&[file], Some(&txn), &[]).unwrap();
                 }

@@ -7,4 +7,4 @@ mod writer;
 
 pub use layout::Layout;
 pub use manifest::{Manifest, PartitionEntry, write_manifest};
-pub use writer::{FileFormat, FileSinkFactory, parquet_schema, write_empty_tables};
+pub use writer::{FileFormat, FileSinkFactory, parquet_schema, properties, write_empty_tables};
