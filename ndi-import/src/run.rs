@@ -337,6 +337,25 @@ impl Importer {
         Ok(last + 1)
     }
 
+    /// The tables a run still has to commit: none once `documents` (committed last) has the
+    /// run; otherwise every table whose last `txn` of `app_id` is below it.
+    fn lagging(&self, run: i64, app_id: &str) -> Result<[bool; 12], ImportError> {
+        let mut wanted = [false; 12];
+        if self
+            .table(Table::Documents)
+            .txn_version(app_id)?
+            .unwrap_or(0)
+            >= run
+        {
+            return Ok(wanted);
+        }
+        for table in Table::ALL {
+            let have = self.table(table).txn_version(app_id)?.unwrap_or(0);
+            wanted[table.index()] = have < run;
+        }
+        Ok(wanted)
+    }
+
     /// Loads the plan's new files and commits every table not yet at the run, `documents`
     /// last. Returns each file's outcome (from `outcomes.json` when every table already has
     /// the run).
@@ -347,11 +366,7 @@ impl Importer {
         summary: &mut RunSummary,
     ) -> Result<Outcomes, ImportError> {
         summary.run = plan.run;
-        let mut wanted = [false; 12];
-        for table in Table::ALL {
-            let have = self.table(table).txn_version(app_id)?.unwrap_or(0);
-            wanted[table.index()] = have < plan.run;
-        }
+        let wanted = self.lagging(plan.run, app_id)?;
         let saved =
             read_state::<Outcomes>(&self.work.join("outcomes.json"))?.filter(|o| o.run == plan.run);
         let outcomes = match saved {
@@ -454,7 +469,11 @@ impl Importer {
             version: plan.run,
         };
         for table in commit_order() {
-            if !wanted[table.index()] {
+            // A table without rows in the run gets no commit; `documents` always does, so
+            // that the run (and its summary) is in its history.
+            if !wanted[table.index()]
+                || files[table.index()].is_empty() && table != Table::Documents
+            {
                 continue;
             }
             let outcome = self
@@ -590,11 +609,7 @@ impl Importer {
             loaded_at,
             files,
         };
-        let mut wanted = [true; 12];
-        for table in Table::ALL {
-            wanted[table.index()] =
-                self.table(table).txn_version(CONVERT_APP_ID)?.unwrap_or(0) < run;
-        }
+        let wanted = self.lagging(run, CONVERT_APP_ID)?;
         let outcomes = self.load_and_commit(&plan, CONVERT_APP_ID, wanted, &mut summary)?;
         remove_state(&self.work.join("outcomes.json"))?;
         for (status, _) in outcomes.files.values() {
