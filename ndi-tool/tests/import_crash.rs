@@ -44,9 +44,16 @@ fn rows_by_document(root: &Path) -> BTreeMap<String, BTreeMap<String, u64>> {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for file in delta.active_files().unwrap() {
             let f = std::fs::File::open(delta.path().join(&file.path)).unwrap();
-            for batch in ParquetRecordBatchReaderBuilder::try_new(f).unwrap().build().unwrap() {
+            for batch in ParquetRecordBatchReaderBuilder::try_new(f)
+                .unwrap()
+                .build()
+                .unwrap()
+            {
                 let batch = batch.unwrap();
-                let ids = batch.column_by_name("document_id").unwrap().as_string::<i32>();
+                let ids = batch
+                    .column_by_name("document_id")
+                    .unwrap()
+                    .as_string::<i32>();
                 for i in 0..ids.len() {
                     *counts.entry(ids.value(i).to_string()).or_default() += 1;
                 }
@@ -85,7 +92,15 @@ fn import(incoming: &Path, root: &Path, processed: &Path, quarantine: &Path) -> 
         .arg(processed)
         .arg("--quarantine")
         .arg(quarantine)
-        .args(["--settle-secs", "0", "-j", "1", "--checkpoint-interval", "5", "--quiet"])
+        .args([
+            "--settle-secs",
+            "0",
+            "-j",
+            "1",
+            "--checkpoint-interval",
+            "5",
+            "--quiet",
+        ])
         .args(["--loaded-at", "1765000000"])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
@@ -180,18 +195,31 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
         }
         child.kill().unwrap();
         child.wait().unwrap();
-        assert!(started.elapsed() < Duration::from_secs(60 + cycles * 3), "harness too slow");
+        assert!(
+            started.elapsed() < Duration::from_secs(60 + cycles * 3),
+            "harness too slow"
+        );
     }
     dropper.join().unwrap();
     assert!(!dropping.load(Ordering::SeqCst));
     assert_eq!(killed_running, cycles, "the importer stopped by itself");
 
     // Drain what is left, as a restart would.
-    let status = import(&incoming, &root, &processed, &quarantine).status().unwrap();
+    let status = import(&incoming, &root, &processed, &quarantine)
+        .status()
+        .unwrap();
     assert!(status.code().is_some_and(|c| c <= 1), "{status:?}");
-    assert!(std::fs::read_dir(&incoming).unwrap().next().is_none(), "inputs left");
+    assert!(
+        std::fs::read_dir(&incoming).unwrap().next().is_none(),
+        "inputs left"
+    );
     assert!(!root.join("_import/plan.json").exists());
-    assert!(std::fs::read_dir(root.join("_import/claimed")).unwrap().next().is_none());
+    assert!(
+        std::fs::read_dir(root.join("_import/claimed"))
+            .unwrap()
+            .next()
+            .is_none()
+    );
 
     // Every input in exactly one of processed and quarantine.
     let mut done = Vec::new();
@@ -203,19 +231,32 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
     assert_eq!(done, expected);
     let mut quarantined = Vec::new();
     names_under(&quarantine, &mut quarantined);
-    assert!(quarantined.iter().all(|n| n.starts_with("broken-")), "{quarantined:?}");
+    assert!(
+        quarantined.iter().all(|n| n.starts_with("broken-")),
+        "{quarantined:?}"
+    );
 
     // Every document's rows exactly once: the same as a clean one-shot import.
     let rows = rows_by_document(&root);
     assert!(rows["documents"].values().all(|&c| c == 1));
     let clean_root = dir.path().join("clean");
-    let status = import(&kept, &clean_root, &dir.path().join("p2"), &dir.path().join("q2"))
-        .status()
-        .unwrap();
+    let status = import(
+        &kept,
+        &clean_root,
+        &dir.path().join("p2"),
+        &dir.path().join("q2"),
+    )
+    .status()
+    .unwrap();
     assert!(status.code().is_some_and(|c| c <= 1));
     let clean = rows_by_document(&clean_root);
     assert!(clean["hardware"].values().sum::<u64>() > 0);
     for table in Table::ALL {
-        assert_eq!(rows[table.name()], clean[table.name()], "table {}", table.name());
+        assert_eq!(
+            rows[table.name()],
+            clean[table.name()],
+            "table {}",
+            table.name()
+        );
     }
 }
