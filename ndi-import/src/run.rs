@@ -189,6 +189,15 @@ impl Importer {
         &self.tables[table.index()]
     }
 
+    /// Where a run of `app_id` keeps its files' outcomes until it is finished.
+    fn outcomes_path(&self, app_id: &str) -> PathBuf {
+        if app_id == IMPORT_APP_ID {
+            self.work.join("outcomes.json")
+        } else {
+            self.work.join(format!("outcomes-{app_id}.json"))
+        }
+    }
+
     fn claimed_dir(&self) -> PathBuf {
         self.work.join("claimed")
     }
@@ -455,7 +464,7 @@ impl Importer {
                 .rows
                 .insert(table.name().to_string(), loaded.rows[table.index()]);
         }
-        write_state(&self.work.join("outcomes.json"), &outcomes)?;
+        write_state(&self.outcomes_path(app_id), &outcomes)?;
         summary.rows = outcomes.rows.clone();
         let mut files_by_status: BTreeMap<String, u64> = BTreeMap::new();
         for (status, _) in outcomes.files.values() {
@@ -530,12 +539,14 @@ impl Importer {
 
     /// Watches: a pass, then waits for a file-system event in an incoming folder or the
     /// interval, whichever comes first, until `stop` is set (checked between passes and while
-    /// waiting; a pass under way is finished). `report` is told each pass that did something.
+    /// waiting; a pass under way is finished). `report` is told each pass that did something,
+    /// and each pass that failed (the next one is tried after the interval). Fails only when
+    /// the folders cannot be watched.
     pub fn watch(
         &mut self,
         interval: Duration,
         stop: &std::sync::atomic::AtomicBool,
-        mut report: impl FnMut(&RunSummary),
+        mut report: impl FnMut(Result<&RunSummary, &ImportError>),
     ) -> Result<(), ImportError> {
         use notify::Watcher;
         use std::sync::atomic::Ordering;
@@ -550,14 +561,20 @@ impl Importer {
             watcher.watch(folder, notify::RecursiveMode::Recursive)?;
         }
         while !stop.load(Ordering::SeqCst) {
-            let summary = self.pass()?;
-            let busy = summary.total_files() > 0 || summary.failed > 0;
-            if busy {
-                report(&summary);
-            }
-            let full = summary.total_files() as usize >= self.options.max_files;
-            if full || summary.incomplete > 0 && busy {
-                continue;
+            match self.pass() {
+                Ok(summary) => {
+                    let busy = summary.total_files() > 0 || summary.failed > 0;
+                    if busy {
+                        report(Ok(&summary));
+                    }
+                    let full = summary.total_files() as usize >= self.options.max_files;
+                    if full || summary.incomplete > 0 && busy {
+                        continue;
+                    }
+                }
+                // A failed pass (a full disk, say) is reported and tried again after the
+                // interval; what it did is finished by the next pass.
+                Err(error) => report(Err(&error)),
             }
             let deadline = Instant::now() + interval;
             // Drain events that arrived during the pass: they may be its own moves.
@@ -611,7 +628,7 @@ impl Importer {
         };
         let wanted = self.lagging(run, CONVERT_APP_ID)?;
         let outcomes = self.load_and_commit(&plan, CONVERT_APP_ID, wanted, &mut summary)?;
-        remove_state(&self.work.join("outcomes.json"))?;
+        remove_state(&self.outcomes_path(CONVERT_APP_ID))?;
         for (status, _) in outcomes.files.values() {
             *summary.files.entry(status.clone()).or_default() += 1;
         }

@@ -14,7 +14,7 @@ use ndi_load::load::{LoadOptions, RowOptions};
 use crate::cli::{ConvertArgs, ImportArgs};
 use crate::commands::Outcome;
 use crate::inputs::expand_excluding;
-use crate::output::{json_line, line};
+use crate::output::{error_line, json_line, line};
 
 /// `RootOptions` with the tool's engine info.
 pub fn root_options(single_writer: bool, checkpoint_interval: u64, threads: usize) -> RootOptions {
@@ -71,13 +71,20 @@ pub fn run(args: &ImportArgs) -> Result<Outcome> {
             "--interval must be a positive number of seconds"
         );
         let mut write_error = None;
-        importer.watch(Duration::from_secs_f64(args.interval), &stop, |summary| {
-            if write_error.is_none()
-                && let Err(e) = report(summary, json, quiet)
-            {
-                write_error = Some(e);
-            }
-        })?;
+        importer.watch(
+            Duration::from_secs_f64(args.interval),
+            &stop,
+            |pass| match pass {
+                Ok(summary) => {
+                    if write_error.is_none()
+                        && let Err(e) = report(summary, json, quiet)
+                    {
+                        write_error = Some(e);
+                    }
+                }
+                Err(e) => error_line(&format!("ndi-tool: import pass failed (retrying): {e}")),
+            },
+        )?;
         if let Some(e) = write_error {
             return Err(e.into());
         }
