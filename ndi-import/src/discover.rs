@@ -62,8 +62,8 @@ pub fn is_complete(
     age >= settle
 }
 
-/// The complete files under `folders` (recursively, sorted, hidden names and anything under
-/// `exclude` skipped), at most `max_files` and about `max_bytes` (at least one file).
+/// The complete files under `folders` (resolved to absolute paths; recursively, sorted, hidden
+/// names and anything under `exclude` skipped), at most `max_files` and about `max_bytes` (at least one file).
 pub fn discover(
     folders: &[PathBuf],
     exclude: &[PathBuf],
@@ -73,8 +73,15 @@ pub fn discover(
 ) -> (Vec<Candidate>, usize) {
     let now = SystemTime::now();
     let mut found = Vec::new();
+    // Compared as resolved paths, so that a relative incoming folder and an absolute
+    // exclusion (or the other way round) still match.
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .map(|x| x.canonicalize().unwrap_or_else(|_| x.clone()))
+        .collect();
     for folder in folders {
-        let walker = walkdir::WalkDir::new(folder)
+        let folder = folder.canonicalize().unwrap_or_else(|_| folder.clone());
+        let walker = walkdir::WalkDir::new(&folder)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()

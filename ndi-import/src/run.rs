@@ -237,7 +237,15 @@ impl Importer {
     /// Claims complete incoming files by renaming them into the claimed folder, each recorded
     /// first in `claims.jsonl` with where it came from.
     fn claim(&mut self, summary: &mut RunSummary) -> Result<(), ImportError> {
-        let exclude = vec![self.root.path().to_path_buf()];
+        // The root, processed and quarantine folders are never input, even inside an
+        // incoming folder.
+        let mut exclude = vec![
+            self.root.path().to_path_buf(),
+            self.options.quarantine.clone(),
+        ];
+        if let Finish::MoveTo(dir) = &self.options.finish {
+            exclude.push(dir.clone());
+        }
         let (candidates, incomplete) = discover(
             &self.options.incoming,
             &exclude,
