@@ -11,6 +11,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use rayon::prelude::*;
+
 /// A file unchanged for this long is complete without a gzip check.
 pub const OLD_ENOUGH: Duration = Duration::from_secs(3600);
 
@@ -98,11 +100,12 @@ pub fn discover(
     }
     found.sort();
     found.dedup();
-    let mut complete = Vec::new();
-    let mut incomplete = 0;
+    // Files up to the bounds, then their completeness checked in parallel (a gzip check reads
+    // the whole file).
+    let mut selected = Vec::new();
     let mut bytes = 0u64;
     for path in found {
-        if complete.len() >= max_files || (!complete.is_empty() && bytes >= max_bytes) {
+        if selected.len() >= max_files || (!selected.is_empty() && bytes >= max_bytes) {
             break;
         }
         let Ok(metadata) = std::fs::symlink_metadata(&path) else {
@@ -111,15 +114,18 @@ pub fn discover(
         if !metadata.is_file() {
             continue;
         }
-        if is_complete(&path, &metadata, settle, now) {
-            bytes += metadata.len();
-            complete.push(Candidate {
-                path,
-                size: metadata.len(),
-            });
-        } else {
-            incomplete += 1;
-        }
+        bytes += metadata.len();
+        selected.push((path, metadata));
     }
+    let checked: Vec<Option<Candidate>> = selected
+        .into_par_iter()
+        .map(|(path, metadata)| {
+            let complete = is_complete(&path, &metadata, settle, now);
+            let size = metadata.len();
+            complete.then_some(Candidate { path, size })
+        })
+        .collect();
+    let incomplete = checked.iter().filter(|c| c.is_none()).count();
+    let complete = checked.into_iter().flatten().collect();
     (complete, incomplete)
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use ndi_delta::{DeltaRoot, DeltaTable, FileLock, RootOptions, TxnId};
 use ndi_load::tables::Table;
 use ndi_load::{DocumentOutcome, Input, LoadOptions, Progress, Status};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::discover::discover;
@@ -318,12 +319,18 @@ impl Importer {
         let run = self.next_run(IMPORT_APP_ID)?;
         let loaded_at = self.options.loaded_at.unwrap_or_else(ndi_load::load::now);
         self.index.refresh(&self.tables[Table::Documents.index()])?;
+        let ids: Vec<Result<String, ImportError>> = names
+            .par_iter()
+            .map(|name| {
+                let path = claimed_dir.join(name);
+                let bytes = std::fs::read(&path).io("read", &path)?;
+                Ok(ndi_load::load::document_id(&bytes))
+            })
+            .collect();
         let mut seen = HashSet::new();
         let mut files = Vec::new();
-        for name in names {
-            let path = claimed_dir.join(&name);
-            let bytes = std::fs::read(&path).io("read", &path)?;
-            let document_id = ndi_load::load::document_id(&bytes);
+        for (name, document_id) in names.into_iter().zip(ids) {
+            let document_id = document_id?;
             let duplicate = self.index.contains(&document_id) || !seen.insert(document_id.clone());
             let source = sources.get(&name).cloned().unwrap_or_else(|| {
                 let original = name.split_once('~').map_or(name.as_str(), |(_, n)| n);
