@@ -4,7 +4,10 @@
 //! document's rows are in every table exactly once, and the tables equal a clean one-shot
 //! import of the same files.
 //!
-//! `NDI_CRASH_CYCLES` sets the number of kill cycles (default 30; `.ci/run` runs 200).
+//! A third of the kills come at a random moment, a third right after the first commit of a
+//! table other than `documents` (between the commits of a run), a third shortly after a
+//! `documents` commit (while the run moves its files). `NDI_CRASH_CYCLES` sets the number of
+//! kill cycles (default 30; `.ci/run` runs 200).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -78,6 +81,47 @@ fn names_under(dir: &Path, out: &mut Vec<String>) {
                 out.push(name);
             }
         }
+    }
+}
+
+/// Number of commit files per table (absent tables count 0).
+fn log_counts(root: &Path) -> BTreeMap<String, usize> {
+    Table::ALL
+        .iter()
+        .map(|t| {
+            let log = root.join(t.name()).join("_delta_log");
+            let n = std::fs::read_dir(log)
+                .map(|d| {
+                    d.filter(|e| {
+                        e.as_ref()
+                            .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                    })
+                    .count()
+                })
+                .unwrap_or(0);
+            (t.name().to_string(), n)
+        })
+        .collect()
+}
+
+/// Waits (polling every millisecond, at most `limit`) until a table gets a commit: `documents`
+/// when `documents` is true, any other table otherwise.
+fn wait_for_commit(
+    root: &Path,
+    before: &BTreeMap<String, usize>,
+    documents: bool,
+    limit: Duration,
+) {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        let now = log_counts(root);
+        let moved = now.iter().any(|(table, n)| {
+            (table == "documents") == documents && *n > before.get(table).copied().unwrap_or(0)
+        });
+        if moved {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 
@@ -165,7 +209,7 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
 
     // The dropper: hidden temporary name, then a rename (as the receiver does), paced so that
     // drops go on for most of the kill cycles.
-    let pace = Duration::from_millis(cycles * 400 / sources.len() as u64);
+    let pace = Duration::from_millis(cycles * 500 / sources.len() as u64);
     let dropping = Arc::new(AtomicBool::new(true));
     let dropper = {
         let incoming = incoming.clone();
@@ -184,17 +228,53 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
 
     let started = Instant::now();
     let mut killed_running = 0;
-    for _ in 0..cycles {
+    // Kills that left a run between its plan and its end (plan.json there): inside loads,
+    // commits or file moves.
+    let mut interrupted = 0;
+    let mut between_commits = 0;
+    for cycle in 0..cycles {
+        let before = log_counts(&root);
         let mut child = import(&incoming, &root, &processed, &quarantine)
-            .args(["--watch", "--interval", "0.2"])
+            .args(["--watch", "--interval", "0.2", "--max-files", "3"])
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(30 + rng.below(700)));
+        match cycle % 3 {
+            // At a random moment.
+            0 => std::thread::sleep(Duration::from_millis(30 + rng.below(1500))),
+            // Right after the first commit of a table other than `documents`: between the
+            // commits of a run.
+            1 => wait_for_commit(&root, &before, false, Duration::from_secs(5)),
+            // Shortly after a `documents` commit: while the run moves its files.
+            _ => {
+                wait_for_commit(&root, &before, true, Duration::from_secs(5));
+                std::thread::sleep(Duration::from_millis(rng.below(30)));
+            }
+        }
         if child.try_wait().unwrap().is_none() {
             killed_running += 1;
         }
         child.kill().unwrap();
         child.wait().unwrap();
+        let plan = root.join("_import/plan.json");
+        if plan.exists() {
+            interrupted += 1;
+            // Between the commits of a run: some table has it, `documents` not yet.
+            let plan: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+            let run = plan["run"].as_i64().unwrap();
+            let delta = DeltaRoot::open(&root, RootOptions::default()).unwrap();
+            let txn = |name: &str| {
+                delta
+                    .open_table(name)
+                    .unwrap()
+                    .txn_version("ndi-import")
+                    .unwrap()
+                    .unwrap_or(0)
+            };
+            if txn("documents") < run && Table::ALL.iter().any(|t| txn(t.name()) >= run) {
+                between_commits += 1;
+            }
+        }
         assert!(
             started.elapsed() < Duration::from_secs(60 + cycles * 3),
             "harness too slow"
@@ -203,6 +283,15 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
     dropper.join().unwrap();
     assert!(!dropping.load(Ordering::SeqCst));
     assert_eq!(killed_running, cycles, "the importer stopped by itself");
+    eprintln!("{cycles} kills, {interrupted} inside a run, {between_commits} between its commits");
+    assert!(
+        interrupted * 10 >= cycles,
+        "only {interrupted} of {cycles} kills landed inside a run"
+    );
+    assert!(
+        between_commits > 0,
+        "no kill landed between the commits of a run"
+    );
 
     // Drain what is left, as a restart would.
     let status = import(&incoming, &root, &processed, &quarantine)
