@@ -24,7 +24,10 @@ fn copy_demo(to: &Path, prefix: &str) -> usize {
         let entry = entry.unwrap();
         if entry.file_type().unwrap().is_file() {
             let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-            std::fs::copy(entry.path(), to.join(name)).unwrap();
+            // Under a hidden name first, as a receiver does: never seen half-written.
+            let hidden = to.join(format!(".{name}.part"));
+            std::fs::copy(entry.path(), &hidden).unwrap();
+            std::fs::rename(&hidden, to.join(name)).unwrap();
             n += 1;
         }
     }
@@ -221,4 +224,61 @@ fn convert_loads_in_place_and_a_second_run_finds_only_duplicates() {
     assert_eq!(rows_by_document(&root), rows);
     // Inputs stay where they are.
     assert!(inputs.iter().all(|p| p.exists()));
+}
+
+#[test]
+fn two_importers_on_the_same_folders_and_tables_import_each_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let incoming = dir.path().join("in");
+    let root = dir.path().join("lake");
+    std::fs::create_dir_all(&incoming).unwrap();
+    // Both open the tables first (creating them concurrently is covered by ndi-delta).
+    let mut a = Importer::open(&root, RootOptions::default(), options(&root, &incoming)).unwrap();
+    let mut b = Importer::open(&root, RootOptions::default(), options(&root, &incoming)).unwrap();
+    let dropping = std::sync::atomic::AtomicBool::new(true);
+    let taken = std::thread::scope(|scope| {
+        let (incoming, dropping_flag) = (&incoming, &dropping);
+        let dropper = scope.spawn(move || {
+            for generation in 0..4 {
+                copy_demo(incoming, &format!("g{generation}-"));
+                std::thread::sleep(Duration::from_millis(30));
+            }
+            dropping_flag.store(false, std::sync::atomic::Ordering::SeqCst);
+        });
+        let dropping = &dropping;
+        let worker = move |importer: &mut Importer| {
+            let mut taken = 0;
+            loop {
+                let done = !dropping.load(std::sync::atomic::Ordering::SeqCst);
+                let pass = importer.pass().unwrap();
+                taken += pass.total_files();
+                if done && pass.total_files() == 0 {
+                    return taken;
+                }
+            }
+        };
+        let (a, b) = (&mut a, &mut b);
+        let ta = scope.spawn(move || worker(a));
+        let tb = scope.spawn(move || worker(b));
+        dropper.join().unwrap();
+        ta.join().unwrap() + tb.join().unwrap()
+    });
+    let n = std::fs::read_dir(demo()).unwrap().count() as u64;
+    assert_eq!(taken, 4 * n);
+    let rows = rows_by_document(&root);
+    assert_eq!(rows["documents"].len() as u64, n);
+    assert!(rows["documents"].values().all(|&c| c == 1));
+    let single = tempfile::tempdir().unwrap();
+    let (one_in, one_root) = (single.path().join("in"), single.path().join("lake"));
+    copy_demo(&one_in, "");
+    Importer::open(
+        &one_root,
+        RootOptions::default(),
+        options(&one_root, &one_in),
+    )
+    .unwrap()
+    .pass()
+    .unwrap();
+    assert_eq!(rows, rows_by_document(&one_root));
+    assert_eq!(files_under(&root.join("_processed")).len() as u64, 4 * n);
 }
