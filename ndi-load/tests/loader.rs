@@ -486,12 +486,7 @@ fn decoder_gives_the_loaders_rows() {
     assert_eq!(decoder.summary().files(), files.len() as u64);
     for table in Table::ALL {
         let ours = rendered(got.get(&table).map_or(&[][..], Vec::as_slice));
-        assert_eq!(
-            ours,
-            rendered(&expected.batches(table)),
-            "{}",
-            table.name()
-        );
+        assert_eq!(ours, rendered(&expected.batches(table)), "{}", table.name());
         assert_eq!(
             decoder.summary().rows[table.index()],
             ours.len() as u64,

@@ -7,7 +7,7 @@ use ndi_format::{Compression, Error, Format, InputBuffer, ReaderBuilder, Record}
 use crate::load::rows::{self, Loaded, OnFull, RowMaker, Tables};
 use crate::load::sink::{BatchSink, SinkFactory};
 use crate::load::{Input, LoadError, LoadOptions, LoadSummary, Progress, bump, quarantine};
-use crate::tables::{Table, TableBuilder};
+use crate::tables::{Table, TableBuilder, columns as col};
 
 /// What happened to one input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,7 +170,7 @@ impl Worker {
     /// again); the rows before it go to the sink.
     fn take_back<S: BatchSink>(
         &mut self,
-        start: [usize; 12],
+        start: [usize; Table::COUNT],
         sink: &mut S,
         summary: &mut LoadSummary,
     ) -> Result<(), LoadError> {
@@ -370,24 +370,51 @@ impl Worker {
             }
             e2
         });
-        b.text(Some(&o.document_id))
-            .text(Some(&o.source_path))
-            .text(o.format.map(Format::name))
-            .boolean(Some(o.compressed))
-            .int64(i64::try_from(o.bytes_on_disk).ok())
-            .int64(o.bytes_xml.and_then(|v| i64::try_from(v).ok()))
-            .text(Some(o.status.name()))
-            .text(error_text.as_deref())
-            .text(err.map(Error::rule))
-            .int64(pos.and_then(|p| i64::try_from(p.line).ok()))
-            .int64(pos.and_then(|p| i64::try_from(p.column).ok()))
-            .int64(pos.and_then(|p| i64::try_from(p.offset).ok()))
-            .text(err.and_then(|e| e.location().element_path.as_deref()))
-            .int64(i64::try_from(o.warning_count).ok())
-            .text(o.warnings.first().map(|w| w.to_string()).as_deref())
-            .text(o.encoding)
-            .int64(i64::try_from(o.content_bytes_omitted).ok())
-            .timestamp(Some(self.options.loaded_at))
+        b.text(col::documents::document_id, Some(&o.document_id))
+            .text(col::documents::source_path, Some(&o.source_path))
+            .text(col::documents::format, o.format.map(Format::name))
+            .boolean(col::documents::compressed, Some(o.compressed))
+            .int64(
+                col::documents::bytes_on_disk,
+                i64::try_from(o.bytes_on_disk).ok(),
+            )
+            .int64(
+                col::documents::bytes_xml,
+                o.bytes_xml.and_then(|v| i64::try_from(v).ok()),
+            )
+            .text(col::documents::status, Some(o.status.name()))
+            .text(col::documents::error, error_text.as_deref())
+            .text(col::documents::error_rule, err.map(Error::rule))
+            .int64(
+                col::documents::error_line,
+                pos.and_then(|p| i64::try_from(p.line).ok()),
+            )
+            .int64(
+                col::documents::error_column,
+                pos.and_then(|p| i64::try_from(p.column).ok()),
+            )
+            .int64(
+                col::documents::error_offset,
+                pos.and_then(|p| i64::try_from(p.offset).ok()),
+            )
+            .text(
+                col::documents::error_element_path,
+                err.and_then(|e| e.location().element_path.as_deref()),
+            )
+            .int64(
+                col::documents::warning_count,
+                i64::try_from(o.warning_count).ok(),
+            )
+            .text(
+                col::documents::first_warning,
+                o.warnings.first().map(|w| w.to_string()).as_deref(),
+            )
+            .text(col::documents::encoding, o.encoding)
+            .int64(
+                col::documents::content_bytes_omitted,
+                i64::try_from(o.content_bytes_omitted).ok(),
+            )
+            .utc_timestamp(col::documents::loaded_at, Some(self.options.loaded_at))
             .end_row();
     }
 }

@@ -168,7 +168,7 @@ pub struct LoadSummary {
     /// Inputs rejected.
     pub rejected: u64,
     /// Rows written per table, in [`Table::ALL`](crate::tables::Table::ALL) order.
-    pub rows: [u64; 12],
+    pub rows: [u64; crate::tables::Table::COUNT],
     /// Bytes on disk of all inputs.
     pub bytes_on_disk: u64,
     /// Bytes of XML of all inputs that got that far.

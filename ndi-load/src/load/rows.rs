@@ -7,7 +7,7 @@ use ndi_format::values::{
 };
 use ndi_format::{Attribute, Format, Header, Reader, Record, RecordKind, Result};
 
-use crate::tables::{Table, TableBuilder};
+use crate::tables::{Table, TableBuilder, columns as col};
 
 /// How much a table may buffer before its rows are handed on as a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl Default for BatchLimit {
 pub struct Tables {
     builders: Vec<TableBuilder>,
     limit: BatchLimit,
-    marks: [usize; 12],
+    marks: [usize; Table::COUNT],
 }
 
 impl Default for Tables {
@@ -55,7 +55,7 @@ impl Tables {
                 rows: limit.rows.max(1),
                 bytes: limit.bytes.max(1),
             },
-            marks: [0; 12],
+            marks: [0; Table::COUNT],
         }
     }
 
@@ -65,8 +65,8 @@ impl Tables {
     }
 
     /// Rows buffered per table.
-    pub fn lens(&self) -> [usize; 12] {
-        let mut out = [0; 12];
+    pub fn lens(&self) -> [usize; Table::COUNT] {
+        let mut out = [0; Table::COUNT];
         for (o, b) in out.iter_mut().zip(&self.builders) {
             *o = b.len();
         }
@@ -123,7 +123,7 @@ impl Tables {
                 }
             }
         }
-        self.marks = [0; 12];
+        self.marks = [0; Table::COUNT];
         Ok(out)
     }
 
@@ -262,12 +262,12 @@ impl RowMaker {
                         RecordKind::HardwareProperty,
                     ];
                     tables.builders[Table::Hardware.index()]
-                        .text(Some(document_id))
-                        .text(Some(p.class))
-                        .int32(i32::try_from(p.instance).ok())
-                        .text(p.instance_name)
-                        .text(Some(p.name))
-                        .text(Some(p.value))
+                        .text(col::hardware::document_id, Some(document_id))
+                        .text(col::hardware::class, Some(p.class))
+                        .int32(col::hardware::instance, i32::try_from(p.instance).ok())
+                        .text(col::hardware::instance_name, p.instance_name)
+                        .text(col::hardware::property, Some(p.name))
+                        .text(col::hardware::value, Some(p.value))
                         .end_row();
                     if record.kind == RecordKind::PropertyValue {
                         text_captured = true;
@@ -278,15 +278,16 @@ impl RowMaker {
                 Item::Installer(i) => {
                     let (install_date, install_date_raw) = date(i.install_date_raw());
                     tables.builders[Table::InstallerEvidence.index()]
-                        .text(Some(document_id))
-                        .text(i.evidence_type())
-                        .text(i.name())
-                        .text(i.version())
-                        .text(i.publisher())
-                        .text(i.product_code())
-                        .date(install_date)
-                        .text(install_date_raw)
+                        .text(col::installer_evidence::document_id, Some(document_id))
+                        .text(col::installer_evidence::evidence_type, i.evidence_type())
+                        .text(col::installer_evidence::name, i.name())
+                        .text(col::installer_evidence::version, i.version())
+                        .text(col::installer_evidence::publisher, i.publisher())
+                        .text(col::installer_evidence::product_code, i.product_code())
+                        .date(col::installer_evidence::install_date, install_date)
+                        .text(col::installer_evidence::install_date_raw, install_date_raw)
                         .map(
+                            col::installer_evidence::attributes,
                             i.other_attributes()
                                 .map(|a| (a.name.as_ref(), a.value.as_ref())),
                         )
@@ -303,19 +304,22 @@ impl RowMaker {
                         .map(|a| (a.name.as_ref(), a.value.as_ref()))
                         .chain(size_raw.map(|s| ("Size", s)));
                     tables.builders[Table::FileEvidence.index()]
-                        .text(Some(document_id))
-                        .text(f.directory)
-                        .text(f.file_name())
-                        .int64(size.and_then(|s| i64::try_from(s).ok()))
-                        .text(f.version())
-                        .text(f.company())
-                        .text(f.description())
-                        .text(f.product_name())
-                        .text(f.product_version())
-                        .text(f.md5())
-                        .timestamp(modified)
-                        .text(modified_raw)
-                        .map(others)
+                        .text(col::file_evidence::document_id, Some(document_id))
+                        .text(col::file_evidence::directory, f.directory)
+                        .text(col::file_evidence::file_name, f.file_name())
+                        .int64(
+                            col::file_evidence::size,
+                            size.and_then(|s| i64::try_from(s).ok()),
+                        )
+                        .text(col::file_evidence::version, f.version())
+                        .text(col::file_evidence::company, f.company())
+                        .text(col::file_evidence::description, f.description())
+                        .text(col::file_evidence::product_name, f.product_name())
+                        .text(col::file_evidence::product_version, f.product_version())
+                        .text(col::file_evidence::md5, f.md5())
+                        .timestamp(col::file_evidence::modified, modified)
+                        .text(col::file_evidence::modified_raw, modified_raw)
+                        .map(col::file_evidence::attributes, others)
                         .end_row();
                     captured = Captured::Everything;
                 }
@@ -326,12 +330,12 @@ impl RowMaker {
                 Item::ProviderProperty(p) => {
                     uses = &[RecordKind::ServiceProvider];
                     tables.builders[Table::ServiceProviders.index()]
-                        .text(Some(document_id))
-                        .text(Some(p.provider_path))
-                        .text(Some(p.provider_type))
-                        .text(Some(p.provider_name))
-                        .text(Some(p.name))
-                        .text(Some(p.value))
+                        .text(col::service_providers::document_id, Some(document_id))
+                        .text(col::service_providers::provider_path, Some(p.provider_path))
+                        .text(col::service_providers::provider_type, Some(p.provider_type))
+                        .text(col::service_providers::provider_name, Some(p.provider_name))
+                        .text(col::service_providers::property, Some(p.name))
+                        .text(col::service_providers::value, Some(p.value))
                         .end_row();
                     captured = Captured::These(&["Name", "Value"]);
                 }
@@ -345,28 +349,32 @@ impl RowMaker {
                         .filter(|c| u.attr(c).is_some() && u.counter(c).is_none())
                         .filter_map(|c| u.attr(c).map(|v| (c, v)));
                     tables.builders[Table::Usage.index()]
-                        .text(Some(document_id))
-                        .text(u.device_attr("NAME"))
-                        .text(u.device_attr("DOMAIN"))
-                        .text(u.device_attr("GUID"))
-                        .text(u.user_attr("USER"))
-                        .text(u.user_attr("DOMAIN"))
-                        .text(u.user_attr("TYPE"))
-                        .timestamp(week)
-                        .text(week_raw)
-                        .text(u.attr("NAME"))
-                        .text(u.attr("VERSION"))
-                        .text(u.attr("FILENAME"))
-                        .text(u.attr("FILECOMPANY"))
-                        .text(u.attr("FILEDESCRIPTION"))
-                        .text(u.attr("FILEPRODUCTNAME"))
-                        .text(u.attr("FILEPRODUCTVERSION"))
-                        .int64(u.counter("RUNTIME"))
-                        .int64(u.counter("ACTIVETIME"))
-                        .int64(u.counter("SESSIONS"))
-                        .timestamp(last)
-                        .text(last_raw)
+                        .text(col::usage::document_id, Some(document_id))
+                        .text(col::usage::device_name, u.device_attr("NAME"))
+                        .text(col::usage::device_domain, u.device_attr("DOMAIN"))
+                        .text(col::usage::device_guid, u.device_attr("GUID"))
+                        .text(col::usage::user_name, u.user_attr("USER"))
+                        .text(col::usage::user_domain, u.user_attr("DOMAIN"))
+                        .text(col::usage::summary_type, u.user_attr("TYPE"))
+                        .timestamp(col::usage::week_start, week)
+                        .text(col::usage::week_start_raw, week_raw)
+                        .text(col::usage::app_name, u.attr("NAME"))
+                        .text(col::usage::app_version, u.attr("VERSION"))
+                        .text(col::usage::file_name, u.attr("FILENAME"))
+                        .text(col::usage::file_company, u.attr("FILECOMPANY"))
+                        .text(col::usage::file_description, u.attr("FILEDESCRIPTION"))
+                        .text(col::usage::file_product_name, u.attr("FILEPRODUCTNAME"))
+                        .text(
+                            col::usage::file_product_version,
+                            u.attr("FILEPRODUCTVERSION"),
+                        )
+                        .int64(col::usage::run_seconds, u.counter("RUNTIME"))
+                        .int64(col::usage::active_seconds, u.counter("ACTIVETIME"))
+                        .int64(col::usage::sessions, u.counter("SESSIONS"))
+                        .timestamp(col::usage::last_used, last)
+                        .text(col::usage::last_used_raw, last_raw)
                         .map(
+                            col::usage::attributes,
                             u.other_attributes()
                                 .map(|a| (a.name.as_ref(), a.value.as_ref()))
                                 .chain(unparsed),
@@ -377,13 +385,13 @@ impl RowMaker {
                 Item::VdiAccess(v) => {
                     uses = &[RecordKind::VdiGroup];
                     tables.builders[Table::VdiAccess.index()]
-                        .text(Some(document_id))
-                        .text(vdi.broker_type())
-                        .text(vdi.site_name())
-                        .timestamp(scan_time)
-                        .text(scan_time_raw)
-                        .text(v.group_name)
-                        .text(v.sid)
+                        .text(col::vdi_access::document_id, Some(document_id))
+                        .text(col::vdi_access::broker_type, vdi.broker_type())
+                        .text(col::vdi_access::site_name, vdi.site_name())
+                        .timestamp(col::vdi_access::scan_time, scan_time)
+                        .text(col::vdi_access::scan_time_raw, scan_time_raw)
+                        .text(col::vdi_access::group_name, v.group_name)
+                        .text(col::vdi_access::sid, v.sid)
                         .end_row();
                     captured = Captured::These(&["Sid"]);
                 }
@@ -403,14 +411,15 @@ impl RowMaker {
                         None
                     };
                     tables.builders[Table::Discovery.index()]
-                        .text(Some(document_id))
-                        .text(Some(d.kind))
-                        .text(home.attr("Home"))
-                        .text(home.attr("Executable"))
-                        .text(d.record.attr("SID"))
-                        .int32(port_value)
-                        .text(home.attr("Source"))
+                        .text(col::discovery::document_id, Some(document_id))
+                        .text(col::discovery::kind, Some(d.kind))
+                        .text(col::discovery::home, home.attr("Home"))
+                        .text(col::discovery::executable, home.attr("Executable"))
+                        .text(col::discovery::sid, d.record.attr("SID"))
+                        .int32(col::discovery::port, port_value)
+                        .text(col::discovery::source, home.attr("Source"))
                         .map(
+                            col::discovery::attributes,
                             d.record
                                 .other_attributes(known)
                                 .map(|a| (a.name.as_ref(), a.value.as_ref()))
@@ -479,21 +488,39 @@ impl RowMaker {
             let h = InventoryHeader::new(header);
             let (time, time_raw) = timestamp(header.attr("DateTime"));
             tables.builders[Table::Inventories.index()]
-                .text(Some(document_id))
-                .text(h.machine_name())
-                .text(h.scope())
-                .text(h.user_name())
-                .text(h.audience())
-                .text(h.tracker())
-                .text(h.inventory_type())
-                .timestamp(time)
-                .text(time_raw)
-                .boolean(header.attr("Hardware").and_then(parse_bool))
-                .boolean(header.attr("Software").and_then(parse_bool))
-                .boolean(header.attr("ServiceProviders").and_then(parse_bool))
-                .text(identity.serial_number.as_deref())
-                .text(identity.hardware_uuid.as_deref())
-                .text(h.agent_id().or(identity.agent_id.as_deref()))
+                .text(col::inventories::document_id, Some(document_id))
+                .text(col::inventories::machine_name, h.machine_name())
+                .text(col::inventories::scope, h.scope())
+                .text(col::inventories::user_name, h.user_name())
+                .text(col::inventories::audience, h.audience())
+                .text(col::inventories::tracker_version, h.tracker())
+                .text(col::inventories::inventory_type, h.inventory_type())
+                .timestamp(col::inventories::inventory_time, time)
+                .text(col::inventories::inventory_time_raw, time_raw)
+                .boolean(
+                    col::inventories::has_hardware,
+                    header.attr("Hardware").and_then(parse_bool),
+                )
+                .boolean(
+                    col::inventories::has_software,
+                    header.attr("Software").and_then(parse_bool),
+                )
+                .boolean(
+                    col::inventories::has_service_providers,
+                    header.attr("ServiceProviders").and_then(parse_bool),
+                )
+                .text(
+                    col::inventories::serial_number,
+                    identity.serial_number.as_deref(),
+                )
+                .text(
+                    col::inventories::hardware_uuid,
+                    identity.hardware_uuid.as_deref(),
+                )
+                .text(
+                    col::inventories::agent_id,
+                    h.agent_id().or(identity.agent_id.as_deref()),
+                )
                 .end_row();
             typed = &InventoryHeader::KNOWN;
         }
@@ -520,12 +547,15 @@ pub fn policy_rows(bytes: &[u8], document_id: &str, tables: &mut Tables) -> Resu
             (None, Some(text)) => Some(("Precedence", text.as_str())),
             _ => None,
         };
-        b.text(Some(document_id))
-            .text(p.policy_guid.as_deref())
-            .text(Some(&p.href))
-            .text(p.object_id.as_deref())
-            .int64(p.precedence.filter(|_| unparsed.is_none()))
-            .map(unparsed)
+        b.text(col::policy_packages::document_id, Some(document_id))
+            .text(col::policy_packages::policy_guid, p.policy_guid.as_deref())
+            .text(col::policy_packages::href, Some(&p.href))
+            .text(col::policy_packages::object_id, p.object_id.as_deref())
+            .int64(
+                col::policy_packages::precedence,
+                p.precedence.filter(|_| unparsed.is_none()),
+            )
+            .map(col::policy_packages::attributes, unparsed)
             .end_row();
     }
     Ok(())
@@ -549,24 +579,30 @@ pub fn schedule_rows(bytes: &[u8], document_id: &str, tables: &mut Tables) -> Re
             .filter_map(|(name, raw)| raw.as_deref().map(|v| (*name, v)));
         let (start, start_raw) = date(t.date_start.as_deref());
         let (end, end_raw) = date(t.date_end.as_deref());
-        b.text(Some(document_id))
-            .text(t.schedule_name.as_deref())
-            .text(t.event_id.as_deref())
-            .text(t.event_name.as_deref())
-            .text(t.component.as_deref())
-            .text(t.action.as_deref())
-            .text(t.catchup.as_deref())
-            .text(t.trigger_type.as_deref())
-            .int64(int(&t.type_param))
-            .date(start)
-            .text(start_raw)
-            .text(t.time_start.as_deref())
-            .int64(int(&t.time_window))
-            .int64(int(&t.repeat))
-            .int64(int(&t.duration))
-            .date(end)
-            .text(end_raw)
-            .map(unparsed)
+        b.text(col::schedule_triggers::document_id, Some(document_id))
+            .text(
+                col::schedule_triggers::schedule_name,
+                t.schedule_name.as_deref(),
+            )
+            .text(col::schedule_triggers::event_id, t.event_id.as_deref())
+            .text(col::schedule_triggers::event_name, t.event_name.as_deref())
+            .text(col::schedule_triggers::component, t.component.as_deref())
+            .text(col::schedule_triggers::action, t.action.as_deref())
+            .text(col::schedule_triggers::catchup, t.catchup.as_deref())
+            .text(
+                col::schedule_triggers::trigger_type,
+                t.trigger_type.as_deref(),
+            )
+            .int64(col::schedule_triggers::type_param, int(&t.type_param))
+            .date(col::schedule_triggers::date_start, start)
+            .text(col::schedule_triggers::date_start_raw, start_raw)
+            .text(col::schedule_triggers::time_start, t.time_start.as_deref())
+            .int64(col::schedule_triggers::time_window_s, int(&t.time_window))
+            .int64(col::schedule_triggers::repeat_s, int(&t.repeat))
+            .int64(col::schedule_triggers::duration_s, int(&t.duration))
+            .date(col::schedule_triggers::date_end, end)
+            .text(col::schedule_triggers::date_end_raw, end_raw)
+            .map(col::schedule_triggers::attributes, unparsed)
             .end_row();
     }
     Ok(())
@@ -641,10 +677,10 @@ fn element_row(
     attribute: Option<&str>,
     value: Option<&str>,
 ) {
-    b.text(Some(document_id))
-        .text(Some(path))
-        .text(attribute)
-        .text(value)
+    b.text(col::elements::document_id, Some(document_id))
+        .text(col::elements::path, Some(path))
+        .text(col::elements::attribute, attribute)
+        .text(col::elements::value, value)
         .end_row();
 }
 

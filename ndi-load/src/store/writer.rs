@@ -301,7 +301,10 @@ fn open_part(
 
 /// Writes an empty part for each table with no rows in this run, so every table opens (the
 /// parts appear with the others at [`FileSinkFactory::commit`]).
-pub fn write_empty_tables(factory: &FileSinkFactory, rows: &[u64; 12]) -> Result<(), LoadError> {
+pub fn write_empty_tables(
+    factory: &FileSinkFactory,
+    rows: &[u64; Table::COUNT],
+) -> Result<(), LoadError> {
     let layout = &factory.layout;
     let format = factory.format;
     let mut sink = ChunkFiles {

@@ -1,8 +1,10 @@
-//! Building record batches row by row, in schema order.
+//! Building record batches row by row, value by value, by column.
 //!
-//! Each table's rows are appended value by value in the order its schema declares (see
-//! `schema.rs`); the builder turns them into a `RecordBatch` when asked. The column kinds come
-//! from the schema itself, so the schema stays the single source of truth for types.
+//! Values are appended through the typed column handles of [`columns`](super::columns): the
+//! handle says which table and which position, and its type which Arrow type, all from the
+//! one declaration of the contract in `schema.rs`. A handle of another table or a row with a
+//! column missing or given twice makes [`TableBuilder::finish`] fail, in every build, so a
+//! test that loads anything catches it.
 
 use std::sync::Arc;
 
@@ -14,6 +16,9 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, SchemaRef, TimeUnit};
 
 use crate::tables::schema::Table;
+use crate::tables::schema::columns::{
+    Attributes, Bool, Date, Int32, Int64, Text, Timestamp, UtcTimestamp,
+};
 
 enum Column {
     Text(StringBuilder),
@@ -61,16 +66,38 @@ impl Column {
     }
 }
 
+/// Methods appending one value of a plain Arrow type through a typed handle.
+macro_rules! appenders {
+    ($($(#[doc = $doc:literal])* $method:ident($handle:ident, $value:ty) => $variant:ident,)*) => {$(
+        $(#[doc = $doc])*
+        pub fn $method(&mut self, c: $handle, v: Option<$value>) -> &mut Self {
+            match self.column(c.table(), c.index(), stringify!($method)) {
+                Some(Column::$variant(b, ..)) => b.append_option(v),
+                _ => self.misuse(format!(
+                    "{} in column {} of {}",
+                    stringify!($method),
+                    c.index(),
+                    self.table.name()
+                )),
+            }
+            self
+        }
+    )*};
+}
+
 /// Rows of one table, buffered until [`TableBuilder::finish`] makes a batch of them.
 pub struct TableBuilder {
     table: Table,
     schema: SchemaRef,
     columns: Vec<Column>,
     rows: usize,
-    /// Next column of the row being appended.
-    cursor: usize,
+    /// Values appended to the row being built.
+    filled: usize,
     /// Approximate bytes of text buffered (for memory-based flushing).
     bytes: usize,
+    /// The first misuse of the builder (a wrong handle, a row with a column missing): the
+    /// next [`TableBuilder::finish`] fails with it.
+    misuse: Option<String>,
 }
 
 impl std::fmt::Debug for TableBuilder {
@@ -96,8 +123,9 @@ impl TableBuilder {
             schema,
             columns,
             rows: 0,
-            cursor: 0,
+            filled: 0,
             bytes: 0,
+            misuse: None,
         }
     }
 
@@ -121,72 +149,63 @@ impl TableBuilder {
         self.bytes
     }
 
-    fn next(&mut self) -> &mut Column {
-        let i = self.cursor;
-        self.cursor += 1;
-        &mut self.columns[i]
+    /// The column behind a handle of `table` at `index`, or `None` (and a misuse noted) when
+    /// the handle is another table's.
+    fn column(&mut self, table: Table, index: usize, kind: &str) -> Option<&mut Column> {
+        self.filled += 1;
+        if table != self.table {
+            self.misuse(format!(
+                "a {kind} value of {} appended to {}",
+                table.name(),
+                self.table.name()
+            ));
+            return None;
+        }
+        self.columns.get_mut(index)
     }
 
-    /// Appends a text value (or null) to the current row.
-    pub fn text(&mut self, v: Option<&str>) -> &mut Self {
+    fn misuse(&mut self, what: String) {
+        self.misuse.get_or_insert(what);
+    }
+
+    /// Appends a text value (or null) to column `c` of the current row.
+    pub fn text(&mut self, c: Text, v: Option<&str>) -> &mut Self {
         self.bytes += v.map_or(0, str::len);
-        match self.next() {
-            Column::Text(b) => b.append_option(v),
-            _ => debug_assert!(false, "text appended to a non-text column"),
+        match self.column(c.table(), c.index(), "text") {
+            Some(Column::Text(b)) => b.append_option(v),
+            _ => self.misuse(format!(
+                "text in column {} of {}",
+                c.index(),
+                self.table.name()
+            )),
         }
         self
     }
 
-    /// Appends a 64-bit integer (or null).
-    pub fn int64(&mut self, v: Option<i64>) -> &mut Self {
-        match self.next() {
-            Column::Int64(b) => b.append_option(v),
-            _ => debug_assert!(false, "int64 appended to another column"),
-        }
-        self
-    }
-
-    /// Appends a 32-bit integer (or null).
-    pub fn int32(&mut self, v: Option<i32>) -> &mut Self {
-        match self.next() {
-            Column::Int32(b) => b.append_option(v),
-            _ => debug_assert!(false, "int32 appended to another column"),
-        }
-        self
-    }
-
-    /// Appends a boolean (or null).
-    pub fn boolean(&mut self, v: Option<bool>) -> &mut Self {
-        match self.next() {
-            Column::Bool(b) => b.append_option(v),
-            _ => debug_assert!(false, "bool appended to another column"),
-        }
-        self
-    }
-
-    /// Appends seconds since the epoch (or null).
-    pub fn timestamp(&mut self, v: Option<i64>) -> &mut Self {
-        match self.next() {
-            Column::Timestamp(b, _) => b.append_option(v),
-            _ => debug_assert!(false, "timestamp appended to another column"),
-        }
-        self
-    }
-
-    /// Appends days since the epoch (or null).
-    pub fn date(&mut self, v: Option<i32>) -> &mut Self {
-        match self.next() {
-            Column::Date(b) => b.append_option(v),
-            _ => debug_assert!(false, "date appended to another column"),
-        }
-        self
+    appenders! {
+        /// Appends a 64-bit integer (or null).
+        int64(Int64, i64) => Int64,
+        /// Appends a 32-bit integer (or null).
+        int32(Int32, i32) => Int32,
+        /// Appends a boolean (or null).
+        boolean(Bool, bool) => Bool,
+        /// Appends seconds since the epoch (or null) to a timestamp without zone.
+        timestamp(Timestamp, i64) => Timestamp,
+        /// Appends seconds since the epoch (or null) to a UTC timestamp.
+        utc_timestamp(UtcTimestamp, i64) => Timestamp,
+        /// Appends days since the epoch (or null).
+        date(Date, i32) => Date,
     }
 
     /// Appends a map of name/value pairs (null when empty).
-    pub fn map<'v>(&mut self, entries: impl IntoIterator<Item = (&'v str, &'v str)>) -> &mut Self {
+    pub fn map<'v>(
+        &mut self,
+        c: Attributes,
+        entries: impl IntoIterator<Item = (&'v str, &'v str)>,
+    ) -> &mut Self {
         let mut bytes = 0;
-        match self.next() {
-            Column::Map(b) => {
+        match self.column(c.table(), c.index(), "map") {
+            Some(Column::Map(b)) => {
                 let mut any = false;
                 for (k, v) in entries {
                     bytes += k.len() + v.len();
@@ -197,23 +216,27 @@ impl TableBuilder {
                 // An empty map is written as null: "no other attributes".
                 let _ = b.append(any);
             }
-            _ => debug_assert!(false, "map appended to another column"),
+            _ => self.misuse(format!(
+                "map in column {} of {}",
+                c.index(),
+                self.table.name()
+            )),
         }
         self.bytes += bytes;
         self
     }
 
-    /// Completes the current row.
+    /// Completes the current row: every column must have had one value.
     pub fn end_row(&mut self) {
-        debug_assert_eq!(
-            self.cursor,
-            self.columns.len(),
-            "row of {} has {} values for {} columns",
-            self.table.name(),
-            self.cursor,
-            self.columns.len()
-        );
-        self.cursor = 0;
+        if self.filled != self.columns.len() {
+            self.misuse(format!(
+                "a row of {} with {} values for {} columns",
+                self.table.name(),
+                self.filled,
+                self.columns.len()
+            ));
+        }
+        self.filled = 0;
         self.rows += 1;
     }
 
@@ -228,7 +251,18 @@ impl TableBuilder {
     }
 
     /// Makes a batch of the buffered rows and starts empty again.
+    ///
+    /// # Errors
+    ///
+    /// When the builder was misused (a value through another table's handle or of the wrong
+    /// type, a row without a value for every column): a defect of the row code, reported
+    /// instead of a batch whose columns would not line up.
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        if let Some(what) = self.misuse.take() {
+            return Err(ArrowError::InvalidArgumentError(format!(
+                "table builder misused: {what}"
+            )));
+        }
         let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(Column::finish).collect();
         self.rows = 0;
         self.bytes = 0;
@@ -239,22 +273,28 @@ impl TableBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tables::columns::{hardware, usage};
 
     #[test]
-    fn every_table_builds_an_empty_and_a_null_row_batch() {
+    fn every_table_builds_an_empty_and_a_one_row_batch() {
         for table in Table::ALL {
             let mut b = TableBuilder::new(table);
             assert!(b.finish().unwrap().num_rows() == 0);
             let schema = table.schema();
-            for f in schema.fields() {
+            for (index, f) in schema.fields().iter().enumerate() {
                 match f.data_type() {
-                    DataType::Int64 => b.int64(Some(1)),
-                    DataType::Int32 => b.int32(Some(1)),
-                    DataType::Boolean => b.boolean(Some(true)),
-                    DataType::Timestamp(..) => b.timestamp(Some(0)),
-                    DataType::Date32 => b.date(Some(0)),
-                    DataType::Map(..) => b.map([("k", "v")]),
-                    _ => b.text(Some("x")),
+                    DataType::Int64 => b.int64(Int64 { table, index }, Some(1)),
+                    DataType::Int32 => b.int32(Int32 { table, index }, Some(1)),
+                    DataType::Boolean => b.boolean(Bool { table, index }, Some(true)),
+                    DataType::Timestamp(_, None) => {
+                        b.timestamp(Timestamp { table, index }, Some(0))
+                    }
+                    DataType::Timestamp(_, Some(_)) => {
+                        b.utc_timestamp(UtcTimestamp { table, index }, Some(0))
+                    }
+                    DataType::Date32 => b.date(Date { table, index }, Some(0)),
+                    DataType::Map(..) => b.map(Attributes { table, index }, [("k", "v")]),
+                    _ => b.text(Text { table, index }, Some("x")),
                 };
             }
             b.end_row();
@@ -262,5 +302,43 @@ mod tests {
             assert_eq!(batch.num_rows(), 1, "{}", table.name());
             assert_eq!(batch.schema(), schema);
         }
+    }
+
+    #[test]
+    fn values_may_come_in_any_column_order() {
+        let mut b = TableBuilder::new(Table::Hardware);
+        b.text(hardware::value, Some("ABC"))
+            .text(hardware::property, Some("SerialNumber"))
+            .int32(hardware::instance, Some(0))
+            .text(hardware::instance_name, None)
+            .text(hardware::class, Some("Win32_BIOS"))
+            .text(hardware::document_id, Some("d1"))
+            .end_row();
+        let batch = b.finish().unwrap();
+        let value = batch.column_by_name("value").unwrap();
+        let value = value
+            .as_any()
+            .downcast_ref::<arrow_array::StringArray>()
+            .unwrap();
+        assert_eq!(value.value(0), "ABC");
+    }
+
+    #[test]
+    fn another_tables_handle_or_a_missing_column_fails_the_batch() {
+        let mut b = TableBuilder::new(Table::Hardware);
+        b.text(hardware::document_id, Some("d1"))
+            .text(usage::device_name, Some("pc1"))
+            .int32(hardware::instance, Some(0))
+            .text(hardware::instance_name, None)
+            .text(hardware::property, None)
+            .text(hardware::value, None)
+            .end_row();
+        let err = b.finish().unwrap_err().to_string();
+        assert!(err.contains("usage"), "{err}");
+
+        let mut b = TableBuilder::new(Table::Hardware);
+        b.text(hardware::document_id, Some("d1")).end_row();
+        let err = b.finish().unwrap_err().to_string();
+        assert!(err.contains("1 values for 6 columns"), "{err}");
     }
 }

@@ -4,4 +4,4 @@ mod builder;
 mod schema;
 
 pub use builder::TableBuilder;
-pub use schema::{SCHEMA_VERSION, Table, attributes_type, markdown, type_name};
+pub use schema::{SCHEMA_VERSION, Table, attributes_type, columns, markdown, type_name};

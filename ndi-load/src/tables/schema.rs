@@ -8,70 +8,304 @@ use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 /// Version of the table contract, recorded in `_manifest.json`.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The tables, in the order they are documented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Table {
-    /// One row per input file, whatever happened to it.
-    Documents,
-    /// One row per `.ndi` document.
-    Inventories,
-    /// One row per hardware property value.
-    Hardware,
-    /// One row per installer evidence record.
-    InstallerEvidence,
-    /// One row per file evidence record.
-    FileEvidence,
-    /// One row per service-provider property.
-    ServiceProviders,
-    /// One row per `APPUSAGE` record.
-    Usage,
-    /// One row per `object` in a `.vdi`.
-    VdiAccess,
-    /// One row per discovered item.
-    Discovery,
-    /// One row per `Trigger` in a `.nds`.
-    ScheduleTriggers,
-    /// One row per `Package` in a `.npl`.
-    PolicyPackages,
-    /// One row per attribute or text no typed table captured.
-    Elements,
+/// Declares the contract: for each table its variant, name and columns (name, kind, and
+/// `required` when never null). From that one declaration come the [`Table`] enum, each
+/// table's Arrow schema, and a module per table with one typed handle per column
+/// ([`columns`]), so rows are appended by column name and a column that is renamed, moved or
+/// retyped here changes what the row code may write or stops it compiling.
+macro_rules! contract {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $module:ident {
+            $($column:ident : $kind:ident $($required:ident)?),* $(,)?
+        }
+    )*) => {
+        /// The tables, in the order they are documented.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Table {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Table {
+            /// Every table, in order.
+            pub const ALL: [Table; Table::COUNT] = [$(Table::$variant,)*];
+            /// How many tables there are.
+            pub const COUNT: usize = [$(stringify!($variant),)*].len();
+
+            /// The table's name (its folder on disk).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Table::$variant => stringify!($module),)*
+                }
+            }
+
+            fn fields(self) -> Vec<Field> {
+                match self {
+                    $(Table::$variant => vec![
+                        $(Field::new(stringify!($column), columns::$kind::data_type(), contract!(@nullable $($required)?)),)*
+                    ],)*
+                }
+            }
+        }
+
+        /// One module per table with a typed handle per column (its position in the
+        /// schema): `hardware::class` is a [`columns::Text`], `hardware::instance` a
+        /// [`columns::Int32`]. [`TableBuilder`](crate::tables::TableBuilder) takes values
+        /// through them.
+        pub mod columns {
+            pub use super::handles::*;
+            $(
+                #[doc = concat!("The columns of `", stringify!($module), "`.")]
+                #[allow(non_upper_case_globals)]
+                pub mod $module {
+                    use super::*;
+                    use super::super::Table;
+                    contract!(@handles $variant 0usize; $($column : $kind,)*);
+                }
+            )*
+        }
+    };
+    (@nullable) => { true };
+    (@nullable required) => { false };
+    (@handles $variant:ident $i:expr;) => {};
+    (@handles $variant:ident $i:expr; $column:ident : $kind:ident, $($rest:tt)*) => {
+        #[doc = concat!("Column `", stringify!($column), "`.")]
+        pub const $column: $kind = $kind { table: Table::$variant, index: $i };
+        contract!(@handles $variant $i + 1; $($rest)*);
+    };
 }
 
-impl Table {
-    /// Every table.
-    pub const ALL: [Table; 12] = [
-        Table::Documents,
-        Table::Inventories,
-        Table::Hardware,
-        Table::InstallerEvidence,
-        Table::FileEvidence,
-        Table::ServiceProviders,
-        Table::Usage,
-        Table::VdiAccess,
-        Table::Discovery,
-        Table::ScheduleTriggers,
-        Table::PolicyPackages,
-        Table::Elements,
-    ];
+/// The typed column handles: a position in a table's schema and, through its type, the
+/// Arrow type of the column.
+mod handles {
+    use arrow_schema::{DataType, TimeUnit};
 
-    /// The table's name (its folder on disk).
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Documents => "documents",
-            Table::Inventories => "inventories",
-            Table::Hardware => "hardware",
-            Table::InstallerEvidence => "installer_evidence",
-            Table::FileEvidence => "file_evidence",
-            Table::ServiceProviders => "service_providers",
-            Table::Usage => "usage",
-            Table::VdiAccess => "vdi_access",
-            Table::Discovery => "discovery",
-            Table::ScheduleTriggers => "schedule_triggers",
-            Table::PolicyPackages => "policy_packages",
-            Table::Elements => "elements",
-        }
+    use super::Table;
+
+    macro_rules! handle {
+        ($($(#[doc = $doc:literal])* $name:ident => $data_type:expr;)*) => {$(
+            $(#[doc = $doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct $name {
+                pub(crate) table: Table,
+                pub(crate) index: usize,
+            }
+
+            impl $name {
+                /// The column's Arrow type.
+                pub fn data_type() -> DataType {
+                    $data_type
+                }
+
+                /// The column's table.
+                pub fn table(self) -> Table {
+                    self.table
+                }
+
+                /// The column's position in its table's schema.
+                pub fn index(self) -> usize {
+                    self.index
+                }
+            }
+        )*};
     }
 
+    handle! {
+        /// A text column (`utf8`).
+        Text => DataType::Utf8;
+        /// A 64-bit integer column.
+        Int64 => DataType::Int64;
+        /// A 32-bit integer column.
+        Int32 => DataType::Int32;
+        /// A boolean column.
+        Bool => DataType::Boolean;
+        /// Seconds since the epoch, without a time zone (times from the files).
+        Timestamp => DataType::Timestamp(TimeUnit::Second, None);
+        /// Days since the epoch.
+        Date => DataType::Date32;
+        /// Seconds since the epoch in UTC (`loaded_at`).
+        UtcTimestamp => DataType::Timestamp(TimeUnit::Second, Some(super::UTC.into()));
+        /// A map of attribute name to value (`attributes`): see
+        /// [`attributes_type`](super::attributes_type).
+        Attributes => super::attributes_type();
+    }
+}
+
+contract! {
+    /// One row per input file, whatever happened to it.
+    Documents documents {
+        document_id: Text required,
+        source_path: Text required,
+        format: Text,
+        compressed: Bool required,
+        bytes_on_disk: Int64 required,
+        bytes_xml: Int64,
+        status: Text required,
+        error: Text,
+        error_rule: Text,
+        error_line: Int64,
+        error_column: Int64,
+        error_offset: Int64,
+        error_element_path: Text,
+        warning_count: Int64 required,
+        first_warning: Text,
+        encoding: Text,
+        content_bytes_omitted: Int64,
+        loaded_at: UtcTimestamp required,
+    }
+    /// One row per `.ndi` document.
+    Inventories inventories {
+        document_id: Text required,
+        machine_name: Text,
+        scope: Text,
+        user_name: Text,
+        audience: Text,
+        tracker_version: Text,
+        inventory_type: Text,
+        inventory_time: Timestamp,
+        inventory_time_raw: Text,
+        has_hardware: Bool,
+        has_software: Bool,
+        has_service_providers: Bool,
+        serial_number: Text,
+        hardware_uuid: Text,
+        agent_id: Text,
+    }
+    /// One row per hardware property value.
+    Hardware hardware {
+        document_id: Text required,
+        class: Text,
+        instance: Int32,
+        instance_name: Text,
+        property: Text,
+        value: Text,
+    }
+    /// One row per installer evidence record.
+    InstallerEvidence installer_evidence {
+        document_id: Text required,
+        evidence_type: Text,
+        name: Text,
+        version: Text,
+        publisher: Text,
+        product_code: Text,
+        install_date: Date,
+        install_date_raw: Text,
+        attributes: Attributes,
+    }
+    /// One row per file evidence record.
+    FileEvidence file_evidence {
+        document_id: Text required,
+        directory: Text,
+        file_name: Text,
+        size: Int64,
+        version: Text,
+        company: Text,
+        description: Text,
+        product_name: Text,
+        product_version: Text,
+        md5: Text,
+        modified: Timestamp,
+        modified_raw: Text,
+        attributes: Attributes,
+    }
+    /// One row per service-provider property.
+    ServiceProviders service_providers {
+        document_id: Text required,
+        provider_path: Text,
+        provider_type: Text,
+        provider_name: Text,
+        property: Text,
+        value: Text,
+    }
+    /// One row per `APPUSAGE` record.
+    Usage usage {
+        document_id: Text required,
+        device_name: Text,
+        device_domain: Text,
+        device_guid: Text,
+        user_name: Text,
+        user_domain: Text,
+        summary_type: Text,
+        week_start: Timestamp,
+        week_start_raw: Text,
+        app_name: Text,
+        app_version: Text,
+        file_name: Text,
+        file_company: Text,
+        file_description: Text,
+        file_product_name: Text,
+        file_product_version: Text,
+        run_seconds: Int64,
+        active_seconds: Int64,
+        sessions: Int64,
+        last_used: Timestamp,
+        last_used_raw: Text,
+        attributes: Attributes,
+    }
+    /// One row per `object` in a `.vdi`.
+    VdiAccess vdi_access {
+        document_id: Text required,
+        broker_type: Text,
+        site_name: Text,
+        scan_time: Timestamp,
+        scan_time_raw: Text,
+        group_name: Text,
+        sid: Text,
+    }
+    /// One row per discovered item.
+    Discovery discovery {
+        document_id: Text required,
+        kind: Text,
+        home: Text,
+        executable: Text,
+        sid: Text,
+        port: Int32,
+        source: Text,
+        attributes: Attributes,
+    }
+    /// One row per `Trigger` in a `.nds`.
+    ScheduleTriggers schedule_triggers {
+        document_id: Text required,
+        schedule_name: Text,
+        event_id: Text,
+        event_name: Text,
+        component: Text,
+        action: Text,
+        catchup: Text,
+        trigger_type: Text,
+        type_param: Int64,
+        date_start: Date,
+        date_start_raw: Text,
+        time_start: Text,
+        time_window_s: Int64,
+        repeat_s: Int64,
+        duration_s: Int64,
+        date_end: Date,
+        date_end_raw: Text,
+        attributes: Attributes,
+    }
+    /// One row per `Package` in a `.npl`.
+    PolicyPackages policy_packages {
+        document_id: Text required,
+        policy_guid: Text,
+        href: Text,
+        object_id: Text,
+        precedence: Int64,
+        attributes: Attributes,
+    }
+    /// One row per attribute or text no typed table captured.
+    Elements elements {
+        document_id: Text required,
+        path: Text required,
+        attribute: Text,
+        value: Text,
+    }
+}
+
+/// The zone of `loaded_at`.
+const UTC: &str = "UTC";
+
+impl Table {
     /// Position in [`Table::ALL`].
     pub fn index(self) -> usize {
         self as usize
@@ -81,39 +315,6 @@ impl Table {
     pub fn schema(self) -> SchemaRef {
         SCHEMAS[self.index()].clone()
     }
-}
-
-fn text(name: &str) -> Field {
-    Field::new(name, DataType::Utf8, true)
-}
-
-fn required_text(name: &str) -> Field {
-    Field::new(name, DataType::Utf8, false)
-}
-
-fn int64(name: &str) -> Field {
-    Field::new(name, DataType::Int64, true)
-}
-
-fn int32(name: &str) -> Field {
-    Field::new(name, DataType::Int32, true)
-}
-
-fn boolean(name: &str) -> Field {
-    Field::new(name, DataType::Boolean, true)
-}
-
-fn timestamp(name: &str) -> Field {
-    Field::new(name, DataType::Timestamp(TimeUnit::Second, None), true)
-}
-
-fn date(name: &str) -> Field {
-    Field::new(name, DataType::Date32, true)
-}
-
-/// A timestamp from a file plus its `_raw` sibling (filled only when the text did not parse).
-fn timestamp_with_raw(name: &str) -> [Field; 2] {
-    [timestamp(name), text(&format!("{name}_raw"))]
 }
 
 /// The type of `attributes` columns: a map from attribute name to value.
@@ -129,198 +330,12 @@ pub fn attributes_type() -> DataType {
     DataType::Map(Arc::new(entries), false)
 }
 
-fn attributes() -> Field {
-    Field::new("attributes", attributes_type(), true)
-}
-
-fn document_id() -> Field {
-    required_text("document_id")
-}
-
-fn schema(fields: Vec<Field>) -> SchemaRef {
-    Arc::new(Schema::new(fields))
-}
-
-static SCHEMAS: LazyLock<Vec<SchemaRef>> =
-    LazyLock::new(|| Table::ALL.iter().map(|t| build(*t)).collect());
-
-fn build(table: Table) -> SchemaRef {
-    match table {
-        Table::Documents => schema(vec![
-            document_id(),
-            required_text("source_path"),
-            text("format"),
-            Field::new("compressed", DataType::Boolean, false),
-            Field::new("bytes_on_disk", DataType::Int64, false),
-            int64("bytes_xml"),
-            required_text("status"),
-            text("error"),
-            text("error_rule"),
-            int64("error_line"),
-            int64("error_column"),
-            int64("error_offset"),
-            text("error_element_path"),
-            Field::new("warning_count", DataType::Int64, false),
-            text("first_warning"),
-            text("encoding"),
-            int64("content_bytes_omitted"),
-            Field::new(
-                "loaded_at",
-                DataType::Timestamp(TimeUnit::Second, Some("UTC".into())),
-                false,
-            ),
-        ]),
-        Table::Inventories => {
-            let [t, t_raw] = timestamp_with_raw("inventory_time");
-            schema(vec![
-                document_id(),
-                text("machine_name"),
-                text("scope"),
-                text("user_name"),
-                text("audience"),
-                text("tracker_version"),
-                text("inventory_type"),
-                t,
-                t_raw,
-                boolean("has_hardware"),
-                boolean("has_software"),
-                boolean("has_service_providers"),
-                text("serial_number"),
-                text("hardware_uuid"),
-                text("agent_id"),
-            ])
-        }
-        Table::Hardware => schema(vec![
-            document_id(),
-            text("class"),
-            int32("instance"),
-            text("instance_name"),
-            text("property"),
-            text("value"),
-        ]),
-        Table::InstallerEvidence => schema(vec![
-            document_id(),
-            text("evidence_type"),
-            text("name"),
-            text("version"),
-            text("publisher"),
-            text("product_code"),
-            date("install_date"),
-            text("install_date_raw"),
-            attributes(),
-        ]),
-        Table::FileEvidence => {
-            let [m, m_raw] = timestamp_with_raw("modified");
-            schema(vec![
-                document_id(),
-                text("directory"),
-                text("file_name"),
-                int64("size"),
-                text("version"),
-                text("company"),
-                text("description"),
-                text("product_name"),
-                text("product_version"),
-                text("md5"),
-                m,
-                m_raw,
-                attributes(),
-            ])
-        }
-        Table::ServiceProviders => schema(vec![
-            document_id(),
-            text("provider_path"),
-            text("provider_type"),
-            text("provider_name"),
-            text("property"),
-            text("value"),
-        ]),
-        Table::Usage => {
-            let [w, w_raw] = timestamp_with_raw("week_start");
-            let [l, l_raw] = timestamp_with_raw("last_used");
-            schema(vec![
-                document_id(),
-                text("device_name"),
-                text("device_domain"),
-                text("device_guid"),
-                text("user_name"),
-                text("user_domain"),
-                text("summary_type"),
-                w,
-                w_raw,
-                text("app_name"),
-                text("app_version"),
-                text("file_name"),
-                text("file_company"),
-                text("file_description"),
-                text("file_product_name"),
-                text("file_product_version"),
-                int64("run_seconds"),
-                int64("active_seconds"),
-                int64("sessions"),
-                l,
-                l_raw,
-                attributes(),
-            ])
-        }
-        Table::VdiAccess => {
-            let [s, s_raw] = timestamp_with_raw("scan_time");
-            schema(vec![
-                document_id(),
-                text("broker_type"),
-                text("site_name"),
-                s,
-                s_raw,
-                text("group_name"),
-                text("sid"),
-            ])
-        }
-        Table::Discovery => schema(vec![
-            document_id(),
-            text("kind"),
-            text("home"),
-            text("executable"),
-            text("sid"),
-            int32("port"),
-            text("source"),
-            attributes(),
-        ]),
-        Table::ScheduleTriggers => schema(vec![
-            document_id(),
-            text("schedule_name"),
-            text("event_id"),
-            text("event_name"),
-            text("component"),
-            text("action"),
-            text("catchup"),
-            text("trigger_type"),
-            int64("type_param"),
-            date("date_start"),
-            text("date_start_raw"),
-            text("time_start"),
-            int64("time_window_s"),
-            int64("repeat_s"),
-            int64("duration_s"),
-            date("date_end"),
-            text("date_end_raw"),
-            attributes(),
-        ]),
-        Table::PolicyPackages => schema(vec![
-            document_id(),
-            text("policy_guid"),
-            text("href"),
-            text("object_id"),
-            int64("precedence"),
-            attributes(),
-        ]),
-        Table::Elements => schema(vec![
-            document_id(),
-            required_text("path"),
-            text("attribute"),
-            text("value"),
-        ]),
-    }
-}
+static SCHEMAS: LazyLock<Vec<SchemaRef>> = LazyLock::new(|| {
+    Table::ALL
+        .iter()
+        .map(|t| Arc::new(Schema::new(t.fields())))
+        .collect()
+});
 
 /// A short type name for documentation: `utf8`, `int64`, `timestamp[s]`, `map<utf8,utf8>`...
 pub fn type_name(t: &DataType) -> String {
