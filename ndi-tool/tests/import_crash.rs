@@ -275,8 +275,10 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
                 between_commits += 1;
             }
         }
+        // A bound, so that a hung importer cannot hold the test forever (generous: the
+        // machines it runs on are shared).
         assert!(
-            started.elapsed() < Duration::from_secs(60 + cycles * 3),
+            started.elapsed() < Duration::from_secs(120 + cycles * 10),
             "harness too slow"
         );
     }
