@@ -73,6 +73,27 @@ pub enum Command {
         after_help = "Examples:\n  ndi-tool diff yesterday/PC1.ndi.gz today/PC1.ndi.gz\n  ndi-tool diff --json incoming-2024-01-30/ incoming-2024-01-31/"
     )]
     Diff(DiffArgs),
+    /// Import incoming folders into Delta Lake tables, exactly once, continuously with --watch.
+    ///
+    /// Each pass takes the complete files (gzip with an intact trailer, or unchanged for
+    /// --settle-secs; others are left alone), claims them by renaming them into
+    /// `ROOT/_import/claimed/`, loads them in parallel, skips documents already in the tables
+    /// (status duplicate), commits every table with the run's transaction id (`documents`
+    /// last), then moves the files to the processed folder (`DIR/<load date>/`) or deletes
+    /// them, and rejected ones to the quarantine folder with a reason file. A process killed at
+    /// any moment loses nothing and imports nothing twice: the next pass finishes the run.
+    /// One summary line per pass (`--json`: one JSON object).
+    ///
+    /// Exit status: 0 when done (with --watch: on SIGTERM or SIGINT, after the pass under
+    /// way), 1 when some file was rejected (without --watch), 2 on a usage or table error.
+    #[command(
+        after_help = "Examples:\n  ndi-tool import incoming/ --table lake/\n  ndi-tool import /srv/Incoming/Inventories /srv/Incoming/UsageData --table lake/ --watch --interval 1 --processed done/"
+    )]
+    Import(ImportArgs),
+    /// Maintain the Delta tables under a root: compact small files, delete unreferenced
+    /// ones, show the history.
+    #[command(subcommand)]
+    Table(TableCommand),
     /// A one-screen summary of any file: format, device identity, time, counts per section,
     /// top hardware classes and publishers (documents of more than 2,000,000 elements are
     /// refused: limit-elements).
@@ -154,6 +175,9 @@ pub enum ConvertFormat {
     /// gzipped XML.
     #[value(name = "ndi.gz")]
     NdiGz,
+    /// Delta Lake tables under --out (`OUT/<table>/_delta_log/`), partitioned by load date,
+    /// appended to by each run; documents already in the tables are skipped as duplicates.
+    Delta,
 }
 
 /// Flags of `convert`.
@@ -204,6 +228,130 @@ pub struct ConvertArgs {
     /// One line per input file.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+/// Flags of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Incoming folders (walked recursively; hidden names skipped).
+    #[arg(required = true)]
+    pub incoming: Vec<PathBuf>,
+    /// Root of the Delta tables (created if missing).
+    #[arg(long)]
+    pub table: PathBuf,
+    /// Keep running: a pass on every file-system event in the incoming folders and at least
+    /// every --interval seconds.
+    #[arg(long)]
+    pub watch: bool,
+    /// Seconds between passes with --watch.
+    #[arg(long, default_value_t = 5.0, requires = "watch")]
+    pub interval: f64,
+    /// A file that is not gzip with an intact trailer is taken when unchanged this long.
+    #[arg(long, default_value_t = 10)]
+    pub settle_secs: u64,
+    /// Move imported files here, in a folder per load date (default: ROOT/_processed).
+    #[arg(long, conflicts_with = "delete_processed")]
+    pub processed: Option<PathBuf>,
+    /// Delete imported files instead of moving them.
+    #[arg(long)]
+    pub delete_processed: bool,
+    /// Move rejected files here with NAME.reason.txt (default: ROOT/_quarantine).
+    #[arg(long)]
+    pub quarantine: Option<PathBuf>,
+    /// Worker threads, 1 to 512 (default: one per core).
+    #[arg(long, short = 'j', value_parser = threads_in_range())]
+    pub threads: Option<usize>,
+    /// At most this many files per pass (one commit per table).
+    #[arg(long, default_value_t = 5000)]
+    pub max_files: usize,
+    /// About this many MiB of files per pass.
+    #[arg(long, default_value_t = 512)]
+    pub max_mib: u64,
+    /// Allow a file system without hard links by taking a single-writer lock file.
+    #[arg(long)]
+    pub single_writer: bool,
+    /// Write a Delta checkpoint every N commits of a table.
+    #[arg(long, default_value_t = 10)]
+    pub checkpoint_interval: u64,
+    /// The `loaded_at` to record, as seconds since the epoch (default: the time of each run).
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..=MAX_LOADED_AT))]
+    pub loaded_at: Option<i64>,
+    /// One JSON object per pass instead of a text line.
+    #[arg(long)]
+    pub json: bool,
+    /// Only errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Subcommands of `table`.
+#[derive(Debug, Subcommand)]
+pub enum TableCommand {
+    /// Compact small files of each partition into larger ones, committed with
+    /// `dataChange = false` (readers see the same rows).
+    #[command(after_help = "Example:\n  ndi-tool table optimize lake/ --table hardware")]
+    Optimize(TableOptimizeArgs),
+    /// Delete data files no longer referenced by the tables once unreferenced for
+    /// --retain-hours.
+    #[command(after_help = "Example:\n  ndi-tool table vacuum lake/ --retain-hours 168")]
+    Vacuum(TableVacuumArgs),
+    /// Every commit of every table, with the run summary of imports.
+    #[command(after_help = "Example:\n  ndi-tool table history lake/ --table documents --json")]
+    History(TableHistoryArgs),
+}
+
+/// Flags of `table optimize`.
+#[derive(Debug, Args)]
+pub struct TableOptimizeArgs {
+    /// Root of the Delta tables.
+    pub root: PathBuf,
+    /// Only this table (default: every table).
+    #[arg(long)]
+    pub table: Option<String>,
+    /// Target file size in MiB: smaller files are compacted up to about this size.
+    #[arg(long, default_value_t = 128)]
+    pub target_mib: u64,
+    /// Allow a file system without hard links by taking a single-writer lock file.
+    #[arg(long)]
+    pub single_writer: bool,
+    /// One JSON object per table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `table vacuum`.
+#[derive(Debug, Args)]
+pub struct TableVacuumArgs {
+    /// Root of the Delta tables.
+    pub root: PathBuf,
+    /// Keep unreferenced files for this many hours (readers of older versions need them).
+    #[arg(long)]
+    pub retain_hours: u64,
+    /// Only this table (default: every table).
+    #[arg(long)]
+    pub table: Option<String>,
+    /// List what would be deleted.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Allow a file system without hard links by taking a single-writer lock file.
+    #[arg(long)]
+    pub single_writer: bool,
+    /// One JSON object per table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `table history`.
+#[derive(Debug, Args)]
+pub struct TableHistoryArgs {
+    /// Root of the Delta tables.
+    pub root: PathBuf,
+    /// Only this table (default: every table).
+    #[arg(long)]
+    pub table: Option<String>,
+    /// One JSON object per commit.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// How to partition tables.

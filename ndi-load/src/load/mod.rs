@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 pub use decoder::Decoder;
-pub use document::{DocumentOutcome, Status};
+pub use document::{DocumentOutcome, Status, document_id};
 pub use rows::{BatchLimit, Loaded, OnFull, RowMaker, RowOptions, Tables};
 pub use sink::{BatchSink, CollectSink, SinkFactory};
 

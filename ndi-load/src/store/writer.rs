@@ -116,7 +116,7 @@ pub fn created_by() -> String {
 /// Writer settings for `table`: zstd (level 1: most of the size gain at a fraction of the
 /// time), dictionary encoding except on near-unique text, statistics on numbers, timestamps
 /// and the text columns readers filter on.
-fn properties(table: Table) -> WriterProperties {
+pub fn properties(table: Table) -> WriterProperties {
     let mut b = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
         .set_dictionary_enabled(true)

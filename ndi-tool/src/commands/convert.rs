@@ -36,6 +36,9 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         }
         return super::rewrite::run(args);
     }
+    if args.format == ConvertFormat::Delta {
+        return super::import::convert(args);
+    }
     let exclude: Vec<&std::path::Path> = std::iter::once(args.out.as_path())
         .chain(args.quarantine.as_deref())
         .collect();

@@ -3,11 +3,13 @@
 mod convert;
 mod diff;
 mod generate;
+mod import;
 mod inspect;
 mod policy;
 mod rewrite;
 mod schedule;
 pub mod serve;
+mod table;
 pub mod upload;
 mod validate;
 
@@ -40,6 +42,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Convert(args) => convert::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Table(command) => table::run(&command),
         Command::Inspect(args) => inspect::run(&args),
         Command::Schedule(args) => schedule::run(&args),
         Command::Policy(args) => policy::run(&args),
