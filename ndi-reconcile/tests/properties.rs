@@ -72,8 +72,12 @@ fn batches(rows: &[Row], size: usize) -> (Vec<RecordBatch>, Vec<RecordBatch>) {
         let mut serial = StringBuilder::new();
         let mut uuid = StringBuilder::new();
         let mut agent = StringBuilder::new();
-        let (mut hid, mut class, mut prop, mut value) =
-            (StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), StringBuilder::new());
+        let (mut hid, mut class, mut prop, mut value) = (
+            StringBuilder::new(),
+            StringBuilder::new(),
+            StringBuilder::new(),
+            StringBuilder::new(),
+        );
         for r in chunk {
             id.append_value(&r.id);
             name.append_value(&r.name);
@@ -84,7 +88,11 @@ fn batches(rows: &[Row], size: usize) -> (Vec<RecordBatch>, Vec<RecordBatch>) {
             serial.append_option(r.serial.as_deref());
             uuid.append_option(r.uuid.as_deref());
             agent.append_option(r.agent.as_deref());
-            for (p, v) in [("Manufacturer", "Contoso"), ("Model", r.model.as_str()), ("Domain", "corp.example")] {
+            for (p, v) in [
+                ("Manufacturer", "Contoso"),
+                ("Model", r.model.as_str()),
+                ("Domain", "corp.example"),
+            ] {
                 hid.append_value(&r.id);
                 class.append_value("Win32_ComputerSystem");
                 prop.append_value(p);
@@ -116,13 +124,27 @@ fn batches(rows: &[Row], size: usize) -> (Vec<RecordBatch>, Vec<RecordBatch>) {
 
 fn run(rows: &[Row], size: usize) -> ndi_reconcile::Reconciled {
     let (inv, hw) = batches(rows, size);
-    let inputs = Inputs { inventories: &inv, hardware: &hw, ..Inputs::default() };
-    reconcile(&inputs, &Rules::default(), 1_793_491_200 + 50 * 86_400).unwrap().0
+    let inputs = Inputs {
+        inventories: &inv,
+        hardware: &hw,
+        ..Inputs::default()
+    };
+    reconcile(&inputs, &Rules::default(), 1_793_491_200 + 50 * 86_400)
+        .unwrap()
+        .0
 }
 
 fn texts(b: &RecordBatch, col: &str) -> Vec<String> {
     let a = b.column_by_name(col).unwrap().as_string::<i32>();
-    (0..a.len()).map(|i| if a.is_valid(i) { a.value(i).to_string() } else { String::new() }).collect()
+    (0..a.len())
+        .map(|i| {
+            if a.is_valid(i) {
+                a.value(i).to_string()
+            } else {
+                String::new()
+            }
+        })
+        .collect()
 }
 
 proptest! {

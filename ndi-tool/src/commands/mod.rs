@@ -5,6 +5,7 @@ mod diff;
 mod generate;
 mod inspect;
 mod policy;
+mod reconcile;
 mod rewrite;
 mod schedule;
 mod validate;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Schedule(args) => schedule::run(&args),
         Command::Policy(args) => policy::run(&args),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
