@@ -254,10 +254,18 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// The file.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "device")]
+    pub file: Option<PathBuf>,
     /// The summary as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Instead of a file: a device of the reconciled tables under --table (its id, or a name
+    /// it had): its documents, why each joined, its latest hardware and software.
+    #[arg(long, requires = "table", conflicts_with = "file")]
+    pub device: Option<String>,
+    /// The folder holding the reconciled tables (with --device).
+    #[arg(long, requires = "device")]
+    pub table: Option<PathBuf>,
 }
 
 /// Flags of `completions`.

@@ -80,6 +80,22 @@ fn reconcile_writes_the_five_tables_and_replaces_them() {
     for t in ["device_map", "identity_findings", "usage_by_installation"] {
         assert!(lake.join(t).join("part-00000.parquet").is_file(), "{t}");
     }
+    // inspect --device: by an earlier name, with the reason that joined the renamed document.
+    let out = run(&["inspect", "--device", "pc1", "--table", s(&lake)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("documents (2)"), "{shown}");
+    assert!(
+        shown.contains("PC1-NEW") && shown.contains("agent_id: ag-1"),
+        "{shown}"
+    );
+    let out = run(&["inspect", "--device", "PC2", "--table", s(&lake), "--json"]);
+    let dev: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(dev["documents"], 1);
+    assert_eq!(dev["installations"], 1);
+    assert_eq!(dev["documents_detail"][0]["match_reason"], "earliest");
+    let out = run(&["inspect", "--device", "PC9", "--table", s(&lake)]);
+    assert_eq!(out.status.code(), Some(1));
     // A second run replaces the tables with the same content.
     let before = std::fs::read(lake.join("device_map/part-00000.parquet")).unwrap();
     let out = run(&["reconcile", "--table", s(&lake), "--as-of", "2026-12-05"]);
