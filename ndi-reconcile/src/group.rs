@@ -41,37 +41,35 @@ pub(crate) struct Grouping {
     pub reasons: Vec<Reason>,
 }
 
-/// The key value a rule compares for a document, when the document has it.
-pub(crate) fn key(doc: &Doc, rule: Rule) -> Option<String> {
-    fn s(v: &Option<String>) -> Option<&str> {
-        v.as_deref()
-    }
+/// The values a rule compares for a document (one to three; unused parts empty), when the
+/// document has them all.
+pub(crate) fn key_parts<'d>(doc: &'d Doc<'_>, rule: Rule) -> Option<[&'d str; 3]> {
+    let (serial, name) = (doc.serial.as_deref(), doc.name.as_deref());
     match rule {
-        Rule::AgentId => s(&doc.agent).map(str::to_string),
+        Rule::AgentId => Some([doc.agent.as_deref()?, "", ""]),
         Rule::SerialManufacturerModel => {
-            match (s(&doc.serial), s(&doc.manufacturer), s(&doc.model)) {
-                (Some(a), Some(b), Some(c)) => Some(format!("{a} | {b} | {c}")),
-                _ => None,
-            }
+            Some([serial?, doc.manufacturer.as_deref()?, doc.model.as_deref()?])
         }
-        Rule::SerialName => match (s(&doc.serial), s(&doc.name)) {
-            (Some(a), Some(b)) => Some(format!("{a} | {b}")),
-            _ => None,
-        },
-        Rule::UuidName => match (s(&doc.uuid), s(&doc.name)) {
-            (Some(a), Some(b)) => Some(format!("{a} | {b}")),
-            _ => None,
-        },
-        Rule::NameDomain => match (s(&doc.name), s(&doc.domain)) {
-            (Some(a), Some(b)) => Some(format!("{a} | {b}")),
-            _ => None,
-        },
-        Rule::Name => s(&doc.name).map(str::to_string),
+        Rule::SerialName => Some([serial?, name?, ""]),
+        Rule::UuidName => Some([doc.uuid.as_deref()?, name?, ""]),
+        Rule::NameDomain => Some([name?, doc.domain.as_deref()?, ""]),
+        Rule::Name => Some([name?, "", ""]),
     }
 }
 
+/// The key value a rule compares for a document, as shown (`serial | name`).
+pub(crate) fn key(doc: &Doc<'_>, rule: Rule) -> Option<String> {
+    let parts = key_parts(doc, rule)?;
+    let n = match rule {
+        Rule::AgentId | Rule::Name => 1,
+        Rule::SerialManufacturerModel => 3,
+        _ => 2,
+    };
+    Some(parts[..n].join(" | "))
+}
+
 /// Clears junk identity values (keeping the raw ones) and reports each distinct one.
-pub(crate) fn clear_junk(docs: &mut [Doc], junk: &Junk, findings: &mut Vec<Finding>) {
+pub(crate) fn clear_junk(docs: &mut [Doc<'_>], junk: &Junk, findings: &mut Vec<Finding>) {
     let mut seen: HashMap<(&'static str, String), Vec<u32>> = HashMap::new();
     let mut order: Vec<(&'static str, String)> = Vec::new();
     for (i, d) in docs.iter_mut().enumerate() {
@@ -102,7 +100,7 @@ pub(crate) fn clear_junk(docs: &mut [Doc], junk: &Junk, findings: &mut Vec<Findi
             value: Some(k.1),
             documents: members
                 .iter()
-                .map(|&m| docs[m as usize].id.clone())
+                .map(|&m| docs[m as usize].id.to_string())
                 .collect(),
             reason: "placeholder value: treated as absent".into(),
         });
@@ -110,7 +108,7 @@ pub(crate) fn clear_junk(docs: &mut [Doc], junk: &Junk, findings: &mut Vec<Findi
 }
 
 /// Time span of each usable agent id (first and last document time).
-fn agent_spans(docs: &[Doc]) -> HashMap<String, (i64, i64)> {
+fn agent_spans(docs: &[Doc<'_>]) -> HashMap<String, (i64, i64)> {
     let mut spans: HashMap<String, (i64, i64)> = HashMap::new();
     for d in docs {
         if let Some(a) = d.agent.as_deref() {
@@ -137,8 +135,8 @@ fn overlapping(spans: &mut [(i64, i64)]) -> bool {
 
 /// Buckets of documents sharing a value of `f`, in the order of their first document.
 fn buckets<'a>(
-    docs: &'a [Doc],
-    f: impl Fn(&'a Doc) -> Option<&'a str>,
+    docs: &'a [Doc<'_>],
+    f: impl Fn(&'a Doc<'_>) -> Option<&'a str>,
 ) -> Vec<(&'a str, Vec<u32>)> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut out: Vec<(&str, Vec<u32>)> = Vec::new();
@@ -158,7 +156,7 @@ fn buckets<'a>(
 /// section 2): a serial carried with different manufacturers or models, or by different
 /// agent ids reporting at the same time; a UUID carried with different usable serials or by
 /// agents reporting at the same time. Demoted values are cleared for those documents.
-pub(crate) fn demote(docs: &mut [Doc], rules: &Rules, findings: &mut Vec<Finding>) {
+pub(crate) fn demote(docs: &mut [Doc<'_>], rules: &Rules, findings: &mut Vec<Finding>) {
     let spans = agent_spans(docs);
     let mut demoted_serial: Vec<Vec<u32>> = Vec::new();
     let mut serial_findings = Vec::new();
@@ -205,11 +203,12 @@ pub(crate) fn demote(docs: &mut [Doc], rules: &Rules, findings: &mut Vec<Finding
                     column: "serial_number".into(),
                     value: docs[members[0] as usize]
                         .serial_raw
-                        .clone()
+                        .as_deref()
+                        .map(str::to_string)
                         .or(Some(value.to_string())),
                     documents: members
                         .iter()
-                        .map(|&m| docs[m as usize].id.clone())
+                        .map(|&m| docs[m as usize].id.to_string())
                         .collect(),
                     reason,
                 });
@@ -264,11 +263,12 @@ pub(crate) fn demote(docs: &mut [Doc], rules: &Rules, findings: &mut Vec<Finding
                     column: "hardware_uuid".into(),
                     value: docs[members[0] as usize]
                         .uuid_raw
-                        .clone()
+                        .as_deref()
+                        .map(str::to_string)
                         .or(Some(value.to_string())),
                     documents: members
                         .iter()
-                        .map(|&m| docs[m as usize].id.clone())
+                        .map(|&m| docs[m as usize].id.to_string())
                         .collect(),
                     reason,
                 });
@@ -369,7 +369,7 @@ fn intern<'a>(map: &mut HashMap<&'a str, u32>, list: &mut Vec<&'a str>, v: &'a s
 }
 
 /// Groups the documents (already in canonical order, junk cleared, values demoted).
-pub(crate) fn group(docs: &[Doc], rules: &Rules, findings: &mut Vec<Finding>) -> Grouping {
+pub(crate) fn group(docs: &[Doc<'_>], rules: &Rules, findings: &mut Vec<Finding>) -> Grouping {
     let n = docs.len();
     let mut ctx = Ctx {
         serials: Vec::new(),
@@ -408,11 +408,10 @@ pub(crate) fn group(docs: &[Doc], rules: &Rules, findings: &mut Vec<Finding>) ->
     // Edges: (a, b, rule rank); both directions are walked when explaining.
     let mut edges: Vec<(u32, u32, u8)> = Vec::new();
     for (rank, &rule) in rules.order.iter().enumerate() {
-        let keys: Vec<Option<String>> = docs.iter().map(|d| key(d, rule)).collect();
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut bks: Vec<(&str, Vec<u32>)> = Vec::new();
-        for (i, k) in keys.iter().enumerate() {
-            if let Some(k) = k.as_deref() {
+        let mut index: HashMap<[&str; 3], usize> = HashMap::new();
+        let mut bks: Vec<([&str; 3], Vec<u32>)> = Vec::new();
+        for (i, d) in docs.iter().enumerate() {
+            if let Some(k) = key_parts(d, rule) {
                 let b = *index.entry(k).or_insert_with(|| {
                     bks.push((k, Vec::new()));
                     bks.len() - 1
@@ -420,6 +419,7 @@ pub(crate) fn group(docs: &[Doc], rules: &Rules, findings: &mut Vec<Finding>) ->
                 bks[b].1.push(i as u32);
             }
         }
+        drop(index);
         for (value, members) in &bks {
             let mut reps: Vec<u32> = Vec::new();
             for &d in members {
@@ -447,10 +447,17 @@ pub(crate) fn group(docs: &[Doc], rules: &Rules, findings: &mut Vec<Finding>) ->
                         findings.push(Finding {
                             kind: "refused_edge",
                             column: rule.name().into(),
-                            value: Some(value.to_string()),
+                            value: Some(
+                                value
+                                    .iter()
+                                    .filter(|p| !p.is_empty())
+                                    .copied()
+                                    .collect::<Vec<_>>()
+                                    .join(" | "),
+                            ),
                             documents: vec![
-                                docs[r as usize].id.clone(),
-                                docs[d as usize].id.clone(),
+                                docs[r as usize].id.to_string(),
+                                docs[d as usize].id.to_string(),
                             ],
                             reason: why,
                         });
@@ -482,7 +489,7 @@ pub(crate) fn group(docs: &[Doc], rules: &Rules, findings: &mut Vec<Finding>) ->
             .order
             .iter()
             .find_map(|&r| key(first, r).map(|k| (r.name(), k)))
-            .unwrap_or(("document", first.id.clone()));
+            .unwrap_or(("document", first.id.to_string()));
         let mut id = hash_id(&[rule, &value]);
         if taken.contains_key(&id) {
             id = hash_id(&[rule, &value, &first.id]);

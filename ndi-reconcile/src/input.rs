@@ -1,12 +1,13 @@
 //! The imported tables in, one identity record per inventory document out.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use arrow_array::RecordBatch;
 
 use crate::ReconcileError;
 use crate::columns::{booleans, seconds, text};
-use crate::rules::normalise;
+use crate::rules::normalise_cow;
 
 /// The imported tables the reconciliation reads, as record batches with the columns of
 /// `ndi_load::tables` (`docs/TABLES.md`). Columns it does not read may be missing; a table
@@ -34,46 +35,46 @@ pub struct Inputs<'a> {
 /// One inventory document's identity, as read (raw values) and as compared (normalised,
 /// usable values; `None` when absent or junk).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Doc {
-    pub id: String,
+pub(crate) struct Doc<'a> {
+    pub id: &'a str,
     /// Sort time: inventory time, else load time, else the minimum.
     pub time: i64,
     pub inventory_time: Option<i64>,
-    pub name_raw: Option<String>,
-    pub domain_raw: Option<String>,
-    pub serial_raw: Option<String>,
-    pub uuid_raw: Option<String>,
-    pub agent_raw: Option<String>,
-    pub manufacturer_raw: Option<String>,
-    pub model_raw: Option<String>,
-    pub os: Option<String>,
+    pub name_raw: Option<Cow<'a, str>>,
+    pub domain_raw: Option<Cow<'a, str>>,
+    pub serial_raw: Option<Cow<'a, str>>,
+    pub uuid_raw: Option<Cow<'a, str>>,
+    pub agent_raw: Option<Cow<'a, str>>,
+    pub manufacturer_raw: Option<Cow<'a, str>>,
+    pub model_raw: Option<Cow<'a, str>>,
+    pub os: Option<Cow<'a, str>>,
     pub has_hw: bool,
     pub has_sw: bool,
     // normalised
-    pub name: Option<String>,
-    pub domain: Option<String>,
-    pub serial: Option<String>,
-    pub uuid: Option<String>,
-    pub agent: Option<String>,
-    pub manufacturer: Option<String>,
-    pub model: Option<String>,
+    pub name: Option<Cow<'a, str>>,
+    pub domain: Option<Cow<'a, str>>,
+    pub serial: Option<Cow<'a, str>>,
+    pub uuid: Option<Cow<'a, str>>,
+    pub agent: Option<Cow<'a, str>>,
+    pub manufacturer: Option<Cow<'a, str>>,
+    pub model: Option<Cow<'a, str>>,
 }
 
 #[derive(Default)]
-struct HwFacts {
-    domain: Option<String>,
-    manufacturer: Option<String>,
-    model: Option<String>,
-    name: Option<String>,
-    os: Option<String>,
-    vendor: Option<String>,
-    product: Option<String>,
+struct HwFacts<'a> {
+    domain: Option<Cow<'a, str>>,
+    manufacturer: Option<Cow<'a, str>>,
+    model: Option<Cow<'a, str>>,
+    name: Option<Cow<'a, str>>,
+    os: Option<Cow<'a, str>>,
+    vendor: Option<Cow<'a, str>>,
+    product: Option<Cow<'a, str>>,
 }
 
-fn nonempty(v: Option<&str>) -> Option<String> {
+fn nonempty(v: Option<&str>) -> Option<Cow<'_, str>> {
     v.map(str::trim)
         .filter(|v| !v.is_empty())
-        .map(str::to_string)
+        .map(Cow::Borrowed)
 }
 
 fn ends_with_ci(s: &str, suffix: &str) -> bool {
@@ -85,8 +86,8 @@ fn ends_with_ci(s: &str, suffix: &str) -> bool {
 /// Reads the inventory documents of `inputs` (each document id once; rejected documents
 /// have no inventory row), with the facts of their hardware rows. Junk values are left in
 /// the raw fields and cleared from the normalised ones by the caller.
-pub(crate) fn read_docs(inputs: &Inputs<'_>) -> Result<Vec<Doc>, ReconcileError> {
-    let mut loaded: HashMap<String, Option<i64>> = HashMap::new();
+pub(crate) fn read_docs<'a>(inputs: &Inputs<'a>) -> Result<Vec<Doc<'a>>, ReconcileError> {
+    let mut loaded: HashMap<&'a str, Option<i64>> = HashMap::new();
     for b in inputs.documents {
         let ids = text(b, "documents", "document_id", true)?;
         let status = text(b, "documents", "status", false)?;
@@ -97,15 +98,15 @@ pub(crate) fn read_docs(inputs: &Inputs<'_>) -> Result<Vec<Doc>, ReconcileError>
             }
             if let Some(id) = ids.get(i) {
                 loaded
-                    .entry(id.to_string())
+                    .entry(id)
                     .and_modify(|e| *e = (*e).min(at).or(at))
                     .or_insert(at);
             }
         }
     }
 
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut docs: Vec<Doc<'a>> = Vec::new();
+    let mut index: HashMap<&'a str, usize> = HashMap::new();
     // A flag that is null is decided from the rows present.
     let mut unknown_hw: Vec<bool> = Vec::new();
     let mut unknown_sw: Vec<bool> = Vec::new();
@@ -125,10 +126,10 @@ pub(crate) fn read_docs(inputs: &Inputs<'_>) -> Result<Vec<Doc>, ReconcileError>
             if index.contains_key(id) {
                 continue;
             }
-            index.insert(id.to_string(), docs.len());
+            index.insert(id, docs.len());
             let loaded_at = loaded.get(id).copied().flatten();
             docs.push(Doc {
-                id: id.to_string(),
+                id,
                 time: times[i].or(loaded_at).unwrap_or(i64::MIN),
                 inventory_time: times[i],
                 name_raw: nonempty(names.get(i)),
@@ -145,7 +146,7 @@ pub(crate) fn read_docs(inputs: &Inputs<'_>) -> Result<Vec<Doc>, ReconcileError>
         }
     }
 
-    let mut facts: Vec<HwFacts> = (0..docs.len()).map(|_| HwFacts::default()).collect();
+    let mut facts: Vec<HwFacts<'a>> = (0..docs.len()).map(|_| HwFacts::default()).collect();
     let mut hw_rows = vec![false; docs.len()];
     for b in inputs.hardware {
         let t = "hardware";
@@ -217,11 +218,8 @@ pub(crate) fn read_docs(inputs: &Inputs<'_>) -> Result<Vec<Doc>, ReconcileError>
         d.model_raw = f.model.or(f.product);
         d.os = f.os;
         // The machine name may carry the domain (`pc1.corp.example`).
-        let (short, suffix) = match d.name_raw.as_deref().map(normalise) {
-            Some(n) => match n.split_once('.') {
-                Some((s, rest)) => (Some(s.to_string()), Some(rest.to_string())),
-                None => (Some(n), None),
-            },
+        let (short, suffix) = match d.name_raw.clone().map(normalise_cow) {
+            Some(n) => split_name(n),
             None => (None, None),
         };
         if let Some(dom) = f.domain {
@@ -232,14 +230,31 @@ pub(crate) fn read_docs(inputs: &Inputs<'_>) -> Result<Vec<Doc>, ReconcileError>
         d.name = short.filter(|s| !s.is_empty());
         d.domain = d
             .domain_raw
-            .as_deref()
-            .map(normalise)
+            .clone()
+            .map(normalise_cow)
             .filter(|s| !s.is_empty());
-        d.manufacturer = d.manufacturer_raw.as_deref().map(normalise);
-        d.model = d.model_raw.as_deref().map(normalise);
-        d.serial = d.serial_raw.as_deref().map(normalise);
-        d.uuid = d.uuid_raw.as_deref().map(normalise);
-        d.agent = d.agent_raw.as_deref().map(normalise);
+        d.manufacturer = d.manufacturer_raw.clone().map(normalise_cow);
+        d.model = d.model_raw.clone().map(normalise_cow);
+        d.serial = d.serial_raw.clone().map(normalise_cow);
+        d.uuid = d.uuid_raw.clone().map(normalise_cow);
+        d.agent = d.agent_raw.clone().map(normalise_cow);
     }
     Ok(docs)
+}
+
+/// A normalised machine name split at its first dot: (`pc1`, `corp.example`).
+fn split_name(n: Cow<'_, str>) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
+    match n {
+        Cow::Borrowed(b) => match b.split_once('.') {
+            Some((s, rest)) => (Some(Cow::Borrowed(s)), Some(Cow::Borrowed(rest))),
+            None => (Some(Cow::Borrowed(b)), None),
+        },
+        Cow::Owned(o) => match o.split_once('.') {
+            Some((s, rest)) => (
+                Some(Cow::Owned(s.to_string())),
+                Some(Cow::Owned(rest.to_string())),
+            ),
+            None => (Some(Cow::Owned(o)), None),
+        },
+    }
 }

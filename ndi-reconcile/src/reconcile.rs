@@ -119,11 +119,11 @@ struct Summary {
     names: Vec<String>,
 }
 
-fn seen(d: &Doc) -> Option<i64> {
+fn seen(d: &Doc<'_>) -> Option<i64> {
     (d.time != i64::MIN).then_some(d.time)
 }
 
-fn summarise(docs: &[Doc], members: &[u32], rules: &Rules, as_of: i64) -> Summary {
+fn summarise(docs: &[Doc<'_>], members: &[u32], rules: &Rules, as_of: i64) -> Summary {
     let latest_hw = members
         .iter()
         .rev()
@@ -178,7 +178,11 @@ fn batch(t: Output, columns: Vec<ArrayRef>) -> Result<RecordBatch, ReconcileErro
     RecordBatch::try_new(t.schema(), columns).map_err(err(t))
 }
 
-fn device_map(docs: &[Doc], g: &Grouping, order: &[usize]) -> Result<RecordBatch, ReconcileError> {
+fn device_map(
+    docs: &[Doc<'_>],
+    g: &Grouping,
+    order: &[usize],
+) -> Result<RecordBatch, ReconcileError> {
     let n = docs.len();
     let mut doc_id = StringBuilder::with_capacity(n, n * 32);
     let mut dev = StringBuilder::with_capacity(n, n * 32);
@@ -195,7 +199,7 @@ fn device_map(docs: &[Doc], g: &Grouping, order: &[usize]) -> Result<RecordBatch
             dev.append_value(&g.device_ids[k]);
             reason.append_value(r.reason);
             on.append_option(r.matched_on.as_deref());
-            with.append_option(r.matched_doc.map(|x| docs[x as usize].id.as_str()));
+            with.append_option(r.matched_doc.map(|x| docs[x as usize].id));
             time.append_option(d.inventory_time);
             name.append_option(d.name_raw.as_deref());
         }
@@ -217,10 +221,10 @@ fn device_map(docs: &[Doc], g: &Grouping, order: &[usize]) -> Result<RecordBatch
 /// The first value of `f` over the device's documents: its latest hardware document first,
 /// then every document from the latest back.
 fn pick<'a>(
-    docs: &'a [Doc],
+    docs: &'a [Doc<'_>],
     members: &[u32],
     first: Option<u32>,
-    f: impl Fn(&'a Doc) -> Option<&'a str>,
+    f: impl Fn(&'a Doc<'_>) -> Option<&'a str>,
 ) -> Option<&'a str> {
     first
         .into_iter()
@@ -229,7 +233,7 @@ fn pick<'a>(
 }
 
 fn devices(
-    docs: &[Doc],
+    docs: &[Doc<'_>],
     g: &Grouping,
     s: &[Summary],
     order: &[usize],
@@ -268,8 +272,8 @@ fn devices(
         }
         first.append_option(sm.first_seen);
         last.append_option(sm.last_seen);
-        lhw.append_option(sm.latest_hw.map(|x| docs[x as usize].id.as_str()));
-        lsw.append_option(sm.latest_sw.map(|x| docs[x as usize].id.as_str()));
+        lhw.append_option(sm.latest_hw.map(|x| docs[x as usize].id));
+        lsw.append_option(sm.latest_sw.map(|x| docs[x as usize].id));
         count.append_value(m.len() as i64);
         for n in &sm.names {
             names.values().append_value(n);
@@ -310,14 +314,14 @@ type Installed = Vec<HashMap<(String, String), (String, String)>>;
 
 fn installations(
     inputs: &Inputs<'_>,
-    docs: &[Doc],
+    docs: &[Doc<'_>],
     g: &Grouping,
     s: &[Summary],
 ) -> Result<(RecordBatch, Installed), ReconcileError> {
     let mut software_doc: HashMap<&str, usize> = HashMap::new();
     for (k, sm) in s.iter().enumerate() {
         if let Some(d) = sm.latest_sw {
-            software_doc.insert(docs[d as usize].id.as_str(), k);
+            software_doc.insert(docs[d as usize].id, k);
         }
     }
     let mut rows: Vec<(usize, Inst)> = Vec::new();
@@ -393,7 +397,7 @@ struct Agg {
 const MATCHED_BY: [&str; 3] = ["name_version", "file_evidence", "file_product"];
 
 /// Candidate devices for a usage record's name: (time of a document with that name, device).
-type Candidates = HashMap<(String, Option<String>), Vec<(i64, usize)>>;
+type Candidates<'d> = HashMap<(&'d str, Option<&'d str>), Vec<(i64, usize)>>;
 
 fn closest(c: &[(i64, usize)], t: Option<i64>) -> Option<usize> {
     match t {
@@ -411,7 +415,7 @@ fn closest(c: &[(i64, usize)], t: Option<i64>) -> Option<usize> {
 #[allow(clippy::too_many_arguments)]
 fn usage(
     inputs: &Inputs<'_>,
-    docs: &[Doc],
+    docs: &[Doc<'_>],
     g: &Grouping,
     s: &[Summary],
     installed: &Installed,
@@ -426,8 +430,9 @@ fn usage(
         }
     }
     let mut guid: HashMap<&str, Option<usize>> = HashMap::new();
-    let mut by_name: Candidates = HashMap::new();
-    for (i, d) in docs.iter().enumerate() {
+    let mut by_name: Candidates<'_> = HashMap::new();
+    let usage_rows: usize = inputs.usage.iter().map(RecordBatch::num_rows).sum();
+    for (i, d) in docs.iter().enumerate().filter(|_| usage_rows > 0) {
         let k = device_of[i];
         for v in [d.agent.as_deref(), d.uuid.as_deref()]
             .into_iter()
@@ -440,12 +445,12 @@ fn usage(
         }
         if let Some(n) = &d.name {
             by_name
-                .entry((n.clone(), d.domain.clone()))
+                .entry((n.as_ref(), d.domain.as_deref()))
                 .or_default()
                 .push((d.time, k));
             if d.domain.is_some() {
                 by_name
-                    .entry((n.clone(), None))
+                    .entry((n.as_ref(), None))
                     .or_default()
                     .push((d.time, k));
             }
@@ -455,7 +460,7 @@ fn usage(
     let mut software_doc: HashMap<&str, usize> = HashMap::new();
     for (k, sm) in s.iter().enumerate() {
         if let Some(d) = sm.latest_sw {
-            software_doc.insert(docs[d as usize].id.as_str(), k);
+            software_doc.insert(docs[d as usize].id, k);
         }
     }
     let mut files: HashMap<(usize, String), (String, String)> = HashMap::new();
@@ -511,8 +516,8 @@ fn usage(
                 };
                 let dom = ddom.get(i).map(normalise).filter(|d| !d.is_empty()).or(sfx);
                 by_name
-                    .get(&(n.clone(), dom))
-                    .or_else(|| by_name.get(&(n, None)))
+                    .get(&(n.as_str(), dom.as_deref()))
+                    .or_else(|| by_name.get(&(n.as_str(), None)))
                     .and_then(|c| closest(c, when))
             });
             let Some(k) = device else {

@@ -216,6 +216,22 @@ pub(crate) fn normalise(value: &str) -> String {
     value.trim().to_lowercase()
 }
 
+/// [`normalise`], borrowing when the value is already trimmed and lower-case.
+pub(crate) fn normalise_cow(value: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match value {
+        Cow::Borrowed(b) => {
+            let t = b.trim();
+            if t.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii()) {
+                Cow::Owned(t.to_lowercase())
+            } else {
+                Cow::Borrowed(t)
+            }
+        }
+        Cow::Owned(o) => Cow::Owned(normalise(&o)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
