@@ -149,6 +149,17 @@ fn batches(n: usize) -> (Vec<RecordBatch>, Vec<RecordBatch>) {
     (inv, hw)
 }
 
+/// CPU seconds (user + system) this process has used so far, from `/proc/self/stat`
+/// (Linux; clock ticks of 1/100 s), or `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split(' ').collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
@@ -162,14 +173,20 @@ fn main() {
         hardware: &hw,
         ..Inputs::default()
     };
+    let c1 = cpu_seconds();
     let t1 = Instant::now();
     let (out, counts) = reconcile(&inputs, &Rules::default(), START + 40 * 86_400)
         .unwrap_or_else(|e| panic!("{e}"));
     let secs = t1.elapsed().as_secs_f64();
+    let cpu = match (c1, cpu_seconds()) {
+        (Some(a), Some(b)) => format!("{:.1} s", b - a),
+        _ => "unknown".into(),
+    };
     println!(
-        "{} documents -> {} devices ({} stale), {} findings; synthesis {synth:.1} s, reconcile {secs:.1} s",
+        "{} documents -> {} devices (synthesised: {}; {} stale), {} findings; synthesis {synth:.1} s, reconcile {secs:.1} s wall, {cpu} CPU",
         counts.documents,
         counts.devices,
+        n.div_ceil(DOCS_PER_DEVICE),
         counts.stale,
         out.identity_findings.num_rows()
     );
