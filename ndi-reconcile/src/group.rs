@@ -492,7 +492,7 @@ pub(crate) fn group(docs: &[Doc<'_>], rules: &Rules, findings: &mut Vec<Finding>
             .unwrap_or(("document", first.id.to_string()));
         let mut id = hash_id(&[rule, &value]);
         if taken.contains_key(&id) {
-            id = hash_id(&[rule, &value, &first.id]);
+            id = hash_id(&[rule, &value, first.id]);
         }
         taken.insert(id.clone(), ());
         device_ids.push(id);

@@ -67,7 +67,7 @@ pub fn reconcile(
 ) -> Result<(Reconciled, Counts), ReconcileError> {
     rules.check()?;
     let mut docs = read_docs(inputs)?;
-    docs.sort_unstable_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+    docs.sort_unstable_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(b.id)));
     let mut findings = Vec::new();
     clear_junk(&mut docs, &rules.junk(), &mut findings);
     demote(&mut docs, rules, &mut findings);
@@ -195,7 +195,7 @@ fn device_map(
         for &m in &g.groups[k] {
             let d = &docs[m as usize];
             let r = &g.reasons[m as usize];
-            doc_id.append_value(&d.id);
+            doc_id.append_value(d.id);
             dev.append_value(&g.device_ids[k]);
             reason.append_value(r.reason);
             on.append_option(r.matched_on.as_deref());
@@ -334,7 +334,7 @@ fn installations(
         let publisher = text(b, t, "publisher", false)?;
         let code = text(b, t, "product_code", false)?;
         let date = dates(b, t, "install_date")?;
-        for i in 0..b.num_rows() {
+        for (i, date) in date.into_iter().enumerate() {
             let Some((id, &k)) = ids.get(i).and_then(|id| software_doc.get_key_value(id)) else {
                 continue;
             };
@@ -349,7 +349,7 @@ fn installations(
                     version: own(version.get(i)),
                     publisher: own(publisher.get(i)),
                     product_code: own(code.get(i)),
-                    install_date: date[i],
+                    install_date: date,
                 },
             ));
         }

@@ -417,8 +417,10 @@ fn usage_joins_the_right_installation() {
         .column_by_name("run_seconds_90d")
         .unwrap()
         .as_primitive::<arrow_array::types::Int64Type>();
-    for i in 0..u.num_rows() {
-        if rows[i].0 == dev["A"] {
+    let a_rows = rows.iter().enumerate().filter(|(_, r)| r.0 == dev["A"]);
+    assert_eq!(a_rows.clone().count(), 1);
+    for (i, _) in a_rows {
+        {
             assert_eq!(lu.value(i), nov_secs(19, 10));
             assert_eq!(runs.value(i), 120);
         }

@@ -254,8 +254,8 @@ pub fn inspect_device(root: &Path, device: &str, json: bool) -> Result<Outcome> 
         let mut docs = Vec::new();
         for b in &t[1] {
             let ids = strings(b, "device_id")?;
-            for i in 0..b.num_rows() {
-                if ids[i].as_deref() == Some(id.as_str()) {
+            for (i, row) in ids.iter().enumerate() {
+                if row.as_deref() == Some(id.as_str()) {
                     docs.push(row_json(b, i)?);
                 }
             }
@@ -269,12 +269,10 @@ pub fn inspect_device(root: &Path, device: &str, json: bool) -> Result<Outcome> 
         for b in &t[2] {
             let ids = strings(b, "device_id")?;
             let publisher = strings(b, "publisher")?;
-            for i in 0..b.num_rows() {
-                if ids[i].as_deref() == Some(id.as_str()) {
+            for (row, publisher) in ids.iter().zip(publisher) {
+                if row.as_deref() == Some(id.as_str()) {
                     installations += 1;
-                    *publishers
-                        .entry(publisher[i].clone().unwrap_or_default())
-                        .or_default() += 1;
+                    *publishers.entry(publisher.unwrap_or_default()).or_default() += 1;
                 }
             }
         }
