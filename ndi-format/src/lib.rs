@@ -39,6 +39,10 @@
 //! Plain UTF-8 in memory is read zero-copy: values borrow from the input unless unescaping
 //! was needed. Streams are read through a reused buffer with bounded memory.
 //!
+//! [`DecodedText`] is that decoding on its own, for callers that need the XML text itself:
+//! the text readers tokenise, with the line and column of any byte offset in it (readers
+//! read it zero-copy with [`ReaderBuilder::from_text`]).
+//!
 //! # Writing
 //!
 //! [`Writer`] writes a header and records back; reading what it wrote gives equal records,
@@ -68,10 +72,12 @@ mod finding;
 mod format;
 mod input;
 mod limits;
+mod lines;
 pub mod model;
 mod reader;
 mod record;
 pub mod rules;
+mod text;
 pub mod tree;
 pub mod values;
 mod writer;
@@ -85,4 +91,5 @@ pub use input::{Compression, InputBuffer, InputInfo, TextEncoding, read_file};
 pub use limits::{Limit, Limits};
 pub use reader::{MAX_KEPT_WARNINGS, Reader, ReaderBuilder, Records};
 pub use record::{Attribute, Header, Record, RecordKind};
+pub use text::DecodedText;
 pub use writer::{Writer, WriterOptions};

@@ -3,12 +3,13 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use crate::assemble::{Assembler, Borrow, Copy, IssueKind, Step};
+use crate::assemble::{Assembler, CopyIntoRecord, IssueKind, ReborrowFromInput, Step};
 use crate::error::{Error, ErrorKind, Location, Position, Result, Warning};
 use crate::format::Format;
 use crate::input::{self, InputBuffer, InputInfo};
 use crate::limits::Limits;
 use crate::record::{Header, Record};
+use crate::text::DecodedText;
 use crate::xml::source::Source;
 
 /// The most warnings a [`Reader`] keeps with their locations per document; the others are
@@ -93,6 +94,19 @@ impl ReaderBuilder {
     ) -> Result<Reader<'a>> {
         let (text, info) = input::open_slice(bytes, Some(buffer), &self.limits)?;
         Reader::open(Source::new(text, &self.limits), info, self.limits, None)
+    }
+
+    /// Reads text already decoded ([`DecodedText`]), zero-copy: records borrow from it, and
+    /// [`Reader::position_of`] is exact for every offset. Reads what
+    /// [`ReaderBuilder::from_slice`] reads for the bytes the text was decoded from, with the
+    /// same records, warnings and errors.
+    ///
+    /// Refuses text longer than [`Limits::max_xml_bytes`] (`limit-xml-bytes`), as decoding
+    /// with these limits would have.
+    pub fn from_text<'a>(&self, text: &'a DecodedText<'_>) -> Result<Reader<'a>> {
+        input::check_size(text.len() as u64, &self.limits)?;
+        let source = Source::new(input::Text::Slice(text.as_bytes()), &self.limits);
+        Reader::open(source, text.info(), self.limits, None)
     }
 
     /// Reads any buffered stream (gzip and encodings detected), with values copied out of a
@@ -266,13 +280,13 @@ impl<'a> Reader<'a> {
         let offset = self.source.offset();
         let result = match &mut self.source {
             Source::Slice { reader, text, .. } => {
-                let lift = Borrow { base: text };
+                let lift = ReborrowFromInput { base: text };
                 Source::next_slice(reader)
                     .map(|event| self.asm.handle(&lift, event, offset, record))
             }
             Source::Stream { reader, buf } => reader
                 .read_event_into(buf)
-                .map(|event| self.asm.handle(&Copy, event, offset, record)),
+                .map(|event| self.asm.handle(&CopyIntoRecord, event, offset, record)),
         };
         let step = match result {
             Ok(step) => step,

@@ -2,13 +2,16 @@
 //! (policies, catalogs, schedules) whose typed models keep everything they do not recognise
 //! as elements, plus the offset-to-position bookkeeping their validators need. Inventories
 //! are never read into a tree: use the streaming [`Reader`].
+//!
+//! [`read_once`] reads a document once for a validator: the bytes are decoded into a
+//! [`DecodedText`], the tree is read from that text, and the same text places the findings
+//! ([`Locator`], [`FindingSink`]); [`Checked`] is what a format's check returns.
 
 use std::borrow::Cow;
-use std::io::Read;
 
 use crate::{
-    Attribute, Finding, Header, Location, Position, Reader, Record, Result, Severity, Writer,
-    WriterOptions,
+    Attribute, DecodedText, Error, Finding, Header, Limits, Location, Position, Reader,
+    ReaderBuilder, Record, Result, Severity, Warning, Writer, WriterOptions,
 };
 
 /// Where an element was read: the byte offset of its start tag in the XML text and its
@@ -113,9 +116,38 @@ pub struct Tree {
     pub children: Vec<Node>,
 }
 
+impl Tree {
+    /// Refuses a tree whose root element is not `expected` (`unexpected-root`), for a
+    /// format's model.
+    pub fn expect_root(&self, expected: &str) -> Result<()> {
+        if self.header.root != expected {
+            return Err(crate::ErrorKind::UnexpectedRoot {
+                found: self.header.root.to_string(),
+                expected: expected.into(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// What a model keeps of the prolog: the DOCTYPE unless it is the format's default
+    /// ([`keep_doctype`]) and the processing instructions.
+    pub fn prolog(&self) -> (Option<String>, Vec<String>) {
+        let pis = self.header.processing_instructions.iter();
+        (
+            keep_doctype(&self.header),
+            pis.map(|p| p.to_string()).collect(),
+        )
+    }
+}
+
 /// Reads every record of `bytes` into a tree.
 pub fn read_tree(bytes: &[u8]) -> Result<Tree> {
-    let mut reader = Reader::from_slice(bytes)?;
+    tree_from_reader(&mut Reader::from_slice(bytes)?)
+}
+
+/// Reads the records `reader` has left into a tree (its header is the tree's).
+pub fn tree_from_reader(reader: &mut Reader<'_>) -> Result<Tree> {
     let header = reader.header().clone().into_owned();
     let mut root: Vec<Node> = Vec::new();
     let mut root_text = None;
@@ -158,6 +190,168 @@ pub fn read_tree(bytes: &[u8]) -> Result<Tree> {
         root_text,
         children: root,
     })
+}
+
+/// What a document's reader reported by itself: the warnings it kept, how many it found,
+/// and the error that stopped it, if any.
+#[derive(Debug, Default)]
+pub struct ReaderReport {
+    /// The warnings kept (at most [`MAX_KEPT_WARNINGS`](crate::MAX_KEPT_WARNINGS)).
+    pub warnings: Vec<Warning>,
+    /// How many warnings the reader found, kept or not.
+    pub warning_count: u64,
+    /// The error that stopped the reader.
+    pub error: Option<Error>,
+}
+
+impl ReaderReport {
+    /// The report as findings: the warnings, then the error (what [`read_findings`] gives).
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self.warnings.iter().map(Finding::from).collect();
+        findings.extend(self.error.as_ref().map(Finding::from));
+        findings
+    }
+}
+
+/// A small document read once: its tree (when it was read without error), what the reader
+/// reported, and its decoded text for the positions of findings.
+#[derive(Debug)]
+pub struct ReadOnce<'a> {
+    /// The root element's name, when the reader got that far.
+    pub root: Option<String>,
+    /// The tree, when the reader got to the end without error.
+    pub tree: Option<Tree>,
+    /// The reader's warnings and error.
+    pub reader: ReaderReport,
+    /// Positions in the document's text.
+    pub locator: Locator<'a>,
+}
+
+/// Reads `bytes` once, with the default limits: decodes them ([`DecodedText`]), reads the
+/// tree from that text and keeps the text for positions, so that a validator needs no
+/// second read. Bytes that cannot be decoded in memory are read as [`Reader::from_slice`]
+/// reads them, so that the error says where the text stops.
+pub fn read_once(bytes: &[u8]) -> ReadOnce<'_> {
+    let limits = Limits::default();
+    let (reader_and_tree, locator) = match DecodedText::decode(bytes, &limits) {
+        Ok(text) => {
+            let read = read_all(ReaderBuilder::new().limits(limits).from_text(&text));
+            (read, Locator::from_text(text))
+        }
+        Err(_) => (read_all(Reader::from_slice(bytes)), Locator::new(bytes)),
+    };
+    let (root, tree, reader) = reader_and_tree;
+    ReadOnce {
+        root,
+        tree,
+        reader,
+        locator,
+    }
+}
+
+/// Reads an opened document to its end into a tree, with what the reader reported.
+fn read_all(opened: Result<Reader<'_>>) -> (Option<String>, Option<Tree>, ReaderReport) {
+    let mut reader = match opened {
+        Ok(r) => r,
+        Err(e) => {
+            let report = ReaderReport {
+                error: Some(e),
+                ..ReaderReport::default()
+            };
+            return (None, None, report);
+        }
+    };
+    let root = Some(reader.header().root.to_string());
+    let tree = tree_from_reader(&mut reader);
+    let mut report = ReaderReport {
+        warnings: reader.take_warnings(),
+        warning_count: reader.warning_count(),
+        error: None,
+    };
+    match tree {
+        Ok(tree) => (root, Some(tree), report),
+        Err(e) => {
+            report.error = Some(e);
+            (root, None, report)
+        }
+    }
+}
+
+impl<'a> ReadOnce<'a> {
+    /// A format's check of the document read: the reader's findings; then, when it was read
+    /// without error, the model `model` makes of the tree (its error, such as a wrong root,
+    /// becomes a finding) and the findings `rules` adds about the model.
+    pub fn check<T>(
+        self,
+        model: impl FnOnce(Tree) -> Result<T>,
+        rules: impl FnOnce(&T, &mut FindingSink<'a>),
+    ) -> Checked<'a, T> {
+        let mut findings = self.reader.findings();
+        let tree = match self.tree {
+            Some(tree) if self.reader.error.is_none() => tree,
+            _ => {
+                return Checked {
+                    root: self.root,
+                    model: None,
+                    findings,
+                    reader: self.reader,
+                    locator: self.locator,
+                };
+            }
+        };
+        match model(tree) {
+            Err(e) => {
+                findings.push(Finding::from(&e));
+                Checked {
+                    root: self.root,
+                    model: None,
+                    findings,
+                    reader: self.reader,
+                    locator: self.locator,
+                }
+            }
+            Ok(m) => {
+                let mut sink = FindingSink::with_locator(self.locator);
+                rules(&m, &mut sink);
+                findings.extend(sink.findings);
+                Checked {
+                    root: self.root,
+                    model: Some(m),
+                    findings,
+                    reader: self.reader,
+                    locator: sink.loc,
+                }
+            }
+        }
+    }
+
+    /// An `unexpected-root` error finding for a document whose root is none of `expected`
+    /// (e.g. `"Policy or SOFTPKG"`), placed on the root's start tag.
+    pub fn unexpected_root(&self, root: &str, expected: &str) -> Finding {
+        let loc = &self.locator;
+        Finding::new(
+            Severity::Error,
+            "unexpected-root",
+            format!("unexpected root element <{root}>, expected {expected}"),
+            loc.location(loc.root_offset(root), &format!("/{root}")),
+        )
+    }
+}
+
+/// A format's model and findings from one read of its document ([`read_once`]).
+#[derive(Debug)]
+pub struct Checked<'a, T> {
+    /// The root element's name, when the reader got that far.
+    pub root: Option<String>,
+    /// The model, when the document was read and had the format's root.
+    pub model: Option<T>,
+    /// Every finding in order: the reader's warnings and error, then the model's error or
+    /// the format's rules.
+    pub findings: Vec<Finding>,
+    /// What the reader reported by itself (also among `findings`).
+    pub reader: ReaderReport,
+    /// Positions in the document's text.
+    pub locator: Locator<'a>,
 }
 
 fn close(stack: &mut Vec<Element>, root: &mut Vec<Node>) {
@@ -234,29 +428,9 @@ pub fn start_document<W: std::io::Write>(
 /// Reads `bytes` to the end, adding the reader's warnings and error (if any) to `findings`;
 /// returns whether the document was read without error.
 pub fn read_findings(bytes: &[u8], findings: &mut Vec<Finding>) -> bool {
-    let mut reader = match Reader::from_slice(bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            findings.push(Finding::from(&e));
-            return false;
-        }
-    };
-    let mut record = Record::default();
-    let result = loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break Ok(()),
-            Err(e) => break Err(e),
-        }
-    };
-    findings.extend(reader.warnings().iter().map(Finding::from));
-    match result {
-        Ok(()) => true,
-        Err(e) => {
-            findings.push(Finding::from(&e));
-            false
-        }
-    }
+    let (_, _, report) = read_all(Reader::from_slice(bytes));
+    findings.extend(report.findings());
+    report.error.is_none()
 }
 
 /// Writes character data following a child, inside an element at `depth - 1`.
@@ -280,59 +454,44 @@ pub fn write_nodes<W: std::io::Write>(w: &mut Writer<W>, depth: u32, nodes: &[No
 
 /// Turns byte offsets of the XML text into positions, and finds attributes inside start
 /// tags, for the locations of findings.
-pub struct Locator {
-    text: Vec<u8>,
+#[derive(Debug)]
+pub struct Locator<'a> {
+    text: DecodedText<'a>,
 }
 
-/// The most XML text a locator decompresses (the reader has already accepted the document,
-/// so this only guards against surprises).
-const MAX_LOCATOR_BYTES: u64 = 64 << 20;
-
-impl Locator {
-    /// The XML text of `bytes` as the reader counts offsets: gunzipped, without a UTF-8
-    /// byte-order mark, UTF-16 decoded. Other legacy encodings are used as they are: lines
-    /// stay right (the line feed byte is the same) and columns are approximate.
-    pub fn new(bytes: &[u8]) -> Self {
-        let mut raw = Vec::new();
-        let plain: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let decoder = flate2::read::MultiGzDecoder::new(bytes);
-            // A corrupt stream leaves what was decoded; positions are best effort.
-            let _ = decoder.take(MAX_LOCATOR_BYTES).read_to_end(&mut raw);
-            &raw
-        } else {
-            bytes
-        };
-        let text = if let Some(rest) = plain.strip_prefix(b"\xEF\xBB\xBF") {
-            rest.to_vec()
-        } else if plain.starts_with(b"\xFF\xFE") || plain.starts_with(b"\xFE\xFF") {
-            let (decoded, _, _) = encoding_rs::UTF_16LE.decode(plain);
-            decoded.into_owned().into_bytes()
-        } else {
-            plain.to_vec()
-        };
+impl<'a> Locator<'a> {
+    /// The XML text of `bytes` as the reader counts offsets ([`DecodedText`] with the default
+    /// limits). Bytes that cannot be decoded (which no reader accepts either) are used as
+    /// they are, for positions at best approximate.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        let text = DecodedText::decode(bytes, &Limits::default())
+            .unwrap_or_else(|_| DecodedText::as_is(bytes));
         Locator { text }
+    }
+
+    /// Positions in text already decoded.
+    pub fn from_text(text: DecodedText<'a>) -> Self {
+        Locator { text }
+    }
+
+    /// The decoded text.
+    pub fn text(&self) -> &DecodedText<'a> {
+        &self.text
     }
 
     /// Line and column (1-based, columns in characters) of `offset`.
     pub fn position(&self, offset: u64) -> Position {
-        let end = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        let Position { line, column, .. } = crate::xml::lines::position_after(&self.text[..end]);
-        Position {
-            offset,
-            line,
-            column,
-        }
+        self.text.position(offset)
     }
 
     /// The offset of the root start tag `<root`, skipping the prolog.
     pub fn root_offset(&self, root: &str) -> u64 {
         let mut from = 0;
         let needle = format!("<{root}");
-        while let Some(i) = find(&self.text[from..], needle.as_bytes()) {
+        let text = self.text.as_bytes();
+        while let Some(i) = find(&text[from..], needle.as_bytes()) {
             let at = from + i;
-            let next = self.text.get(at + needle.len()).copied();
+            let next = text.get(at + needle.len()).copied();
             if matches!(
                 next,
                 Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') | None
@@ -349,7 +508,7 @@ impl Locator {
         let Ok(start) = usize::try_from(tag) else {
             return tag;
         };
-        let Some(rest) = self.text.get(start..) else {
+        let Some(rest) = self.text.as_bytes().get(start..) else {
             return tag;
         };
         // The start tag ends at the first '>' outside quotes.
@@ -404,14 +563,14 @@ impl Locator {
 
 /// Findings of a format's own rules about one document, each placed by a [`Locator`] on the
 /// start tag of the element it is about, or on one of its attributes.
-pub struct FindingSink {
+pub struct FindingSink<'a> {
     /// Positions in the document.
-    pub loc: Locator,
+    pub loc: Locator<'a>,
     /// What was found, in order.
     pub findings: Vec<Finding>,
 }
 
-impl std::fmt::Debug for FindingSink {
+impl std::fmt::Debug for FindingSink<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FindingSink")
             .field("findings", &self.findings)
@@ -419,11 +578,16 @@ impl std::fmt::Debug for FindingSink {
     }
 }
 
-impl FindingSink {
+impl<'a> FindingSink<'a> {
     /// No findings yet about the document `bytes` (as given: gzipped or not).
-    pub fn new(bytes: &[u8]) -> Self {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self::with_locator(Locator::new(bytes))
+    }
+
+    /// No findings yet about the document `loc` places.
+    pub fn with_locator(loc: Locator<'a>) -> Self {
         FindingSink {
-            loc: Locator::new(bytes),
+            loc,
             findings: Vec::new(),
         }
     }
@@ -488,5 +652,52 @@ mod tests {
         let loc = Locator::new(xml.as_bytes());
         let pos = loc.position(p.span.offset);
         assert_eq!((pos.line, pos.column), (2, 1));
+    }
+
+    #[test]
+    fn read_once_reads_what_the_separate_reads_read() {
+        let gzip = crate::Document::from_slice(b"<Policy><P a=\"\x01\"/>t</Policy>")
+            .and_then(|d| d.to_bytes(crate::Compression::Gzip))
+            .unwrap();
+        let inputs: [&[u8]; 6] = [
+            b"<?xml version=\"1.0\"?>\n<Policy A=\"1\">x<P/>y<Q>\r\n<R b=\"&#1;\"/></Q></Policy>",
+            &gzip,
+            &gzip[..gzip.len() - 9],
+            b"<Policy><P></Policy>",
+            b"",
+            b"<Policy/>",
+        ];
+        for bytes in inputs {
+            let read = read_once(bytes);
+            let mut findings = Vec::new();
+            let ok = read_findings(bytes, &mut findings);
+            assert_eq!(read.reader.findings(), findings, "{bytes:?}");
+            assert_eq!(read.reader.error.is_none(), ok);
+            match (read_tree(bytes), &read.tree) {
+                (Ok(expected), Some(tree)) => {
+                    assert_eq!(tree.header, expected.header);
+                    assert_eq!(tree.root_text, expected.root_text);
+                    assert_eq!(tree.children, expected.children);
+                    let offsets = |t: &Tree| {
+                        t.children
+                            .iter()
+                            .filter_map(|n| match n {
+                                Node::Element(e) => Some(e.span.offset),
+                                Node::Text(_) => None,
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(offsets(tree), offsets(&expected));
+                    assert_eq!(read.root.as_deref(), Some("Policy"));
+                }
+                (Err(_), None) => {}
+                (expected, got) => panic!("{bytes:?}: {expected:?} but {got:?}"),
+            }
+            // The locator places offsets as a locator made from the bytes does.
+            let loc = Locator::new(bytes);
+            for offset in 0..bytes.len() as u64 + 1 {
+                assert_eq!(read.locator.position(offset), loc.position(offset));
+            }
+        }
     }
 }

@@ -61,6 +61,7 @@
 )]
 
 pub mod escape;
+pub mod inputs;
 pub mod load;
 pub mod store;
 pub mod tables;

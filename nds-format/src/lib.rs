@@ -85,7 +85,8 @@ mod validate;
 pub mod values;
 
 pub use next::{CatchUp, EventTrigger, MAX_STEPS, Run, random_delay, resolve_local};
+pub use npl_format::is_braced_guid;
 pub use schedule::{Event, EventItem, LogicalCommand, Schedule, ScheduleItem, Trigger, TriggerRow};
 pub use tree::{Element, Node, Span};
-pub use validate::{is_braced_guid, validate, validate_schedule};
+pub use validate::{check_schedule, validate, validate_read, validate_schedule};
 pub use values::{CatchUpPolicy, TriggerType};

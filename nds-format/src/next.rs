@@ -237,9 +237,9 @@ impl Rule {
     }
 }
 
-/// A position in one trigger's occurrences: base date `base`, repetition `k`.
+/// The next occurrence of one trigger rule: base date `base`, repetition `k`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Cursor {
+struct NextOccurrence {
     at: NaiveDateTime,
     rule: usize,
     base: NaiveDate,
@@ -250,7 +250,7 @@ struct Cursor {
 /// Nominal occurrences of several rules, merged in local wall-clock order.
 struct Occurrences<'r> {
     rules: &'r [Rule],
-    heap: BinaryHeap<Reverse<Cursor>>,
+    heap: BinaryHeap<Reverse<NextOccurrence>>,
 }
 
 /// The most bases whose repetitions may overlap the start of a computation (bounds the set-up
@@ -279,7 +279,7 @@ impl<'r> Occurrences<'r> {
                 let first_at = b.and_time(r.time);
                 if first_at >= lower {
                     if let Some(at) = r.at(b, 0) {
-                        occ.heap.push(Reverse(Cursor {
+                        occ.heap.push(Reverse(NextOccurrence {
                             at,
                             rule: i,
                             base: b,
@@ -295,7 +295,7 @@ impl<'r> Occurrences<'r> {
                     if k < r.repeats()
                         && let Some(at) = r.at(b, k)
                     {
-                        occ.heap.push(Reverse(Cursor {
+                        occ.heap.push(Reverse(NextOccurrence {
                             at,
                             rule: i,
                             base: b,
@@ -322,7 +322,7 @@ impl<'r> Occurrences<'r> {
                 .checked_add_days(Days::new(1))
                 .and_then(|d| r.base_from(d));
             if let Some(at) = next.and_then(|b| r.at(b, 0)) {
-                self.heap.push(Reverse(Cursor {
+                self.heap.push(Reverse(NextOccurrence {
                     at,
                     rule: c.rule,
                     base: next.unwrap_or(c.base),
@@ -335,7 +335,7 @@ impl<'r> Occurrences<'r> {
         if k < r.repeats()
             && let Some(at) = r.at(c.base, k)
         {
-            self.heap.push(Reverse(Cursor {
+            self.heap.push(Reverse(NextOccurrence {
                 at,
                 rule: c.rule,
                 base: c.base,

@@ -3,14 +3,14 @@
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use ndi_format::{Attribute, ErrorKind, Result, Writer, WriterOptions};
+use ndi_format::{Attribute, Result, Writer, WriterOptions};
 
 use crate::values::{
     CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
     parse_timestamp,
 };
 use ndi_format::tree::{
-    self, Element, Node, Span, get_attr, keep_doctype, set_attr, start_document, write_element,
+    self, Element, Node, Span, Tree, get_attr, set_attr, start_document, write_element,
     write_nodes, write_text,
 };
 
@@ -153,14 +153,14 @@ impl Schedule {
     /// Reads a `.nds` document (plain or gzipped, any supported encoding) with the default
     /// limits. The root element must be `Schedule`.
     pub fn from_slice(bytes: &[u8]) -> Result<Schedule> {
-        let tree = tree::read_tree(bytes)?;
-        if tree.header.root != "Schedule" {
-            return Err(ErrorKind::UnexpectedRoot {
-                found: tree.header.root.to_string(),
-                expected: "Schedule".into(),
-            }
-            .into());
-        }
+        Self::from_tree(tree::read_tree(bytes)?)
+    }
+
+    /// The model of a document already read into a tree (see [`tree::read_once`]). The root
+    /// element must be `Schedule`.
+    pub fn from_tree(tree: Tree) -> Result<Schedule> {
+        tree.expect_root("Schedule")?;
+        let (doctype, processing_instructions) = tree.prolog();
         let items = tree
             .children
             .into_iter()
@@ -171,13 +171,8 @@ impl Schedule {
             })
             .collect();
         Ok(Schedule {
-            doctype: keep_doctype(&tree.header),
-            processing_instructions: tree
-                .header
-                .processing_instructions
-                .iter()
-                .map(|p| p.to_string())
-                .collect(),
+            doctype,
+            processing_instructions,
             attributes: tree.header.attributes,
             text: tree.root_text,
             items,

@@ -2,14 +2,15 @@
 
 use std::collections::HashMap;
 
-use ndi_format::{Finding, Reader, Severity};
+use ndi_format::{Finding, Severity};
 
 use crate::schedule::{EventItem, Schedule, ScheduleItem, Trigger};
 use crate::values::{
     CatchUpPolicy, TriggerType, parse_bool, parse_date, parse_int, parse_seconds, parse_time,
     parse_timestamp,
 };
-use ndi_format::tree::{FindingSink, Locator, child_path, read_findings};
+use ndi_format::tree::{Checked, FindingSink, ReadOnce, child_path, read_once};
+use npl_format::is_braced_guid;
 
 /// The schedule rules' shorthands for errors.
 trait ScheduleFindings {
@@ -17,7 +18,7 @@ trait ScheduleFindings {
     fn missing(&mut self, element: &str, attr: &str, tag: u64, path: &str);
 }
 
-impl ScheduleFindings for FindingSink {
+impl ScheduleFindings for FindingSink<'_> {
     fn error(&mut self, rule: &'static str, message: String, tag: u64, attr: &str, path: &str) {
         self.push(Severity::Error, rule, message, tag, Some(attr), path);
     }
@@ -32,18 +33,6 @@ impl ScheduleFindings for FindingSink {
             path,
         );
     }
-}
-
-/// Whether `s` is a GUID in braces, `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`.
-pub fn is_braced_guid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 38
-        && b[0] == b'{'
-        && b[37] == b'}'
-        && b[1..37].iter().enumerate().all(|(i, &c)| match i {
-            8 | 13 | 18 | 23 => c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 /// Validates a schedule (`.nds`): readable XML with a `Schedule` root, then the rules
@@ -67,24 +56,18 @@ pub fn is_braced_guid(s: &str) -> bool {
 /// | `nds-repeat` | error | `REPEAT` larger than `DURATION` |
 /// | `nds-timewindow` | error | `TIMEWINDOW` of a day (86400 s) or more |
 pub fn validate_schedule(bytes: &[u8]) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    if !read_findings(bytes, &mut findings) {
-        return findings;
-    }
-    let schedule = match Schedule::from_slice(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            findings.push(Finding::from(&e));
-            return findings;
-        }
-    };
-    let mut sink = FindingSink::new(bytes);
-    check_schedule(&mut sink, &schedule);
-    findings.extend(sink.findings);
-    findings
+    check_schedule(read_once(bytes)).findings
 }
 
-fn check_schedule(sink: &mut FindingSink, s: &Schedule) {
+/// The schedule of a document read once ([`read_once`]) and every finding of
+/// [`validate_schedule`] about it: callers that need both read the file once.
+pub fn check_schedule(read: ReadOnce<'_>) -> Checked<'_, Schedule> {
+    read.check(Schedule::from_tree, |schedule, sink| {
+        schedule_rules(sink, schedule)
+    })
+}
+
+fn schedule_rules(sink: &mut FindingSink<'_>, s: &Schedule) {
     let root = sink.loc.root_offset("Schedule");
     let path = "/Schedule";
     if s.name().is_none() {
@@ -217,7 +200,7 @@ fn check_schedule(sink: &mut FindingSink, s: &Schedule) {
     }
 }
 
-fn check_trigger(sink: &mut FindingSink, t: &Trigger, path: &str) {
+fn check_trigger(sink: &mut FindingSink<'_>, t: &Trigger, path: &str) {
     let at = t.span.offset;
     let ty = match t.attr("TYPE") {
         None => {
@@ -370,20 +353,16 @@ fn check_trigger(sink: &mut FindingSink, t: &Trigger, path: &str) {
 /// `SOFTPKG`; the last two through [`npl_format::validate`]), so that one call serves
 /// `ndi-tool validate`. Any other root is an `unexpected-root` error finding.
 pub fn validate(bytes: &[u8]) -> Vec<Finding> {
-    let root = match Reader::from_slice(bytes) {
-        Ok(r) => r.header().root.to_string(),
-        Err(e) => return vec![Finding::from(&e)],
-    };
-    match root.as_str() {
-        "Schedule" => return validate_schedule(bytes),
-        "Policy" | "SOFTPKG" => return npl_format::validate(bytes),
-        _ => {}
+    validate_read(read_once(bytes))
+}
+
+/// [`validate`] for a document already read ([`read_once`]).
+pub fn validate_read(read: ReadOnce<'_>) -> Vec<Finding> {
+    match read.root.as_deref() {
+        // The reader stopped before the root: its error.
+        None => read.reader.findings(),
+        Some("Schedule") => check_schedule(read).findings,
+        Some("Policy" | "SOFTPKG") => npl_format::validate_read(read),
+        Some(other) => vec![read.unexpected_root(other, "Schedule, Policy or SOFTPKG")],
     }
-    let loc = Locator::new(bytes);
-    vec![Finding::new(
-        Severity::Error,
-        "unexpected-root",
-        format!("unexpected root element <{root}>, expected Schedule, Policy or SOFTPKG"),
-        loc.location(loc.root_offset(&root), &format!("/{root}")),
-    )]
 }

@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use ndi_format::{Attribute, ErrorKind, Result, WriterOptions};
+use ndi_format::{Attribute, Result, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, get_attr, keep_doctype, set_attr, start_document, write_nodes,
+    self, Element, Node, Tree, get_attr, set_attr, start_document, write_nodes,
 };
 
 /// The namespace processing instruction real catalogs carry in their prolog.
@@ -100,22 +100,17 @@ impl Catalog {
 
     /// Reads a `.osd` document. The root element must be `SOFTPKG`.
     pub fn from_slice(bytes: &[u8]) -> Result<Catalog> {
-        let tree = tree::read_tree(bytes)?;
-        if tree.header.root != "SOFTPKG" {
-            return Err(ErrorKind::UnexpectedRoot {
-                found: tree.header.root.to_string(),
-                expected: "SOFTPKG".into(),
-            }
-            .into());
-        }
+        Self::from_tree(tree::read_tree(bytes)?)
+    }
+
+    /// The model of a document already read into a tree (see [`tree::read_once`]). The root
+    /// element must be `SOFTPKG`.
+    pub fn from_tree(tree: Tree) -> Result<Catalog> {
+        tree.expect_root("SOFTPKG")?;
+        let (doctype, processing_instructions) = tree.prolog();
         Ok(Catalog {
-            doctype: keep_doctype(&tree.header),
-            processing_instructions: tree
-                .header
-                .processing_instructions
-                .iter()
-                .map(|p| p.to_string())
-                .collect(),
+            doctype,
+            processing_instructions,
             attributes: tree.header.attributes,
             text: tree.root_text,
             children: tree.children,

@@ -92,4 +92,7 @@ mod validate;
 pub use catalog::{Catalog, Codebase, NAMESPACE_PI, is_md5, md5_hex, parse_version_quad};
 pub use policy::{EffectivePackage, Package, Policy, PolicyItem};
 pub use tree::{Element, Node, Span};
-pub use validate::{is_braced_guid, validate, validate_catalog, validate_policy};
+pub use validate::{
+    check_catalog, check_policy, is_braced_guid, validate, validate_catalog, validate_policy,
+    validate_read,
+};

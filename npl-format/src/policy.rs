@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use ndi_format::{Attribute, ErrorKind, Result, Writer, WriterOptions};
+use ndi_format::{Attribute, Result, Writer, WriterOptions};
 
 use ndi_format::tree::{
-    self, Element, Node, Span, get_attr, keep_doctype, set_attr, start_document, write_element,
+    self, Element, Node, Span, Tree, get_attr, set_attr, start_document, write_element,
     write_nodes, write_text,
 };
 
@@ -153,22 +153,17 @@ impl Policy {
     /// Reads a `.npl` document (plain or gzipped, any supported encoding) with the default
     /// limits. The root element must be `Policy`.
     pub fn from_slice(bytes: &[u8]) -> Result<Policy> {
-        let tree = tree::read_tree(bytes)?;
-        if tree.header.root != "Policy" {
-            return Err(ErrorKind::UnexpectedRoot {
-                found: tree.header.root.to_string(),
-                expected: "Policy".into(),
-            }
-            .into());
-        }
+        Self::from_tree(tree::read_tree(bytes)?)
+    }
+
+    /// The model of a document already read into a tree (see [`tree::read_once`]). The root
+    /// element must be `Policy`.
+    pub fn from_tree(tree: Tree) -> Result<Policy> {
+        tree.expect_root("Policy")?;
+        let (doctype, processing_instructions) = tree.prolog();
         let mut policy = Policy {
-            doctype: keep_doctype(&tree.header),
-            processing_instructions: tree
-                .header
-                .processing_instructions
-                .iter()
-                .map(|p| p.to_string())
-                .collect(),
+            doctype,
+            processing_instructions,
             attributes: tree.header.attributes,
             text: tree.root_text,
             items: Vec::new(),

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use ndi_format::{Finding, Reader, Severity};
+use ndi_format::{Finding, Severity};
 
 use crate::catalog::{Catalog, is_codebase, is_md5, md5_hex, parse_version_quad};
 use crate::policy::{Policy, PolicyItem};
-use ndi_format::tree::{FindingSink, Locator, Node, child_path, read_findings};
+use ndi_format::tree::{Checked, FindingSink, Node, ReadOnce, child_path, read_once};
 
 /// Validates a policy (`.npl`): readable XML with a `Policy` root, then the rules
 ///
@@ -21,25 +21,19 @@ use ndi_format::tree::{FindingSink, Locator, Node, child_path, read_findings};
 ///
 /// Reader errors (syntax, limits, entities) and warnings come first, with their own rules.
 pub fn validate_policy(bytes: &[u8]) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    if !read_findings(bytes, &mut findings) {
-        return findings;
-    }
-    let policy = match Policy::from_slice(bytes) {
-        Ok(p) => p,
-        Err(e) => {
-            findings.push(Finding::from(&e));
-            return findings;
-        }
-    };
-    let mut sink = FindingSink::new(bytes);
-    let root_tag = sink.loc.root_offset("Policy");
-    check_policy(&mut sink, &policy, root_tag, "/Policy", true);
-    findings.extend(sink.findings);
-    findings
+    check_policy(read_once(bytes)).findings
 }
 
-fn check_policy(sink: &mut FindingSink, policy: &Policy, tag: u64, path: &str, root: bool) {
+/// The policy of a document read once ([`read_once`]) and every finding of
+/// [`validate_policy`] about it: callers that need both read the file once.
+pub fn check_policy(read: ReadOnce<'_>) -> Checked<'_, Policy> {
+    read.check(Policy::from_tree, |policy, sink| {
+        let root_tag = sink.loc.root_offset("Policy");
+        policy_rules(sink, policy, root_tag, "/Policy", true);
+    })
+}
+
+fn policy_rules(sink: &mut FindingSink<'_>, policy: &Policy, tag: u64, path: &str, root: bool) {
     if !root {
         match policy.guid() {
             None => sink.push(
@@ -66,7 +60,7 @@ fn check_policy(sink: &mut FindingSink, policy: &Policy, tag: u64, path: &str, r
         match item {
             PolicyItem::Policy(p) => {
                 let child = child_path(path, "Policy", p.span.index);
-                check_policy(sink, p, p.span.offset, &child, false);
+                policy_rules(sink, p, p.span.offset, &child, false);
             }
             PolicyItem::Package(p) => {
                 let at = p.span.offset;
@@ -165,18 +159,26 @@ pub fn is_braced_guid(s: &str) -> bool {
 ///
 /// `target` is the content of the file the codebase points at, when the caller has it.
 pub fn validate_catalog(bytes: &[u8], target: Option<&[u8]>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    if !read_findings(bytes, &mut findings) {
-        return findings;
-    }
-    let catalog = match Catalog::from_slice(bytes) {
-        Ok(c) => c,
-        Err(e) => {
-            findings.push(Finding::from(&e));
-            return findings;
-        }
-    };
-    let mut sink = FindingSink::new(bytes);
+    check_catalog(read_once(bytes), |_| target).findings
+}
+
+/// The catalog of a document read once ([`read_once`]) and every finding of
+/// [`validate_catalog`] about it. `target` is asked for the content of the codebase's target
+/// once the catalog is known to have a codebase (`None`: not compared).
+pub fn check_catalog<C: AsRef<[u8]>>(
+    read: ReadOnce<'_>,
+    target: impl FnOnce(&Catalog) -> Option<C>,
+) -> Checked<'_, Catalog> {
+    read.check(Catalog::from_tree, |catalog, sink| {
+        catalog_rules(sink, catalog, target);
+    })
+}
+
+fn catalog_rules<C: AsRef<[u8]>>(
+    sink: &mut FindingSink<'_>,
+    catalog: &Catalog,
+    target: impl FnOnce(&Catalog) -> Option<C>,
+) {
     let root = sink.loc.root_offset("SOFTPKG");
     for name in ["NAME", "TYPE", "VERSION"] {
         if catalog.attr(name).is_none() {
@@ -215,8 +217,7 @@ pub fn validate_catalog(bytes: &[u8], target: Option<&[u8]>) -> Vec<Finding> {
             None,
             "/SOFTPKG",
         );
-        findings.extend(sink.findings);
-        return findings;
+        return;
     };
     let at = cb.span.offset;
     let path = child_path("/SOFTPKG", &cb.name, cb.span.index);
@@ -266,7 +267,8 @@ pub fn validate_catalog(bytes: &[u8], target: Option<&[u8]>) -> Vec<Finding> {
             &path,
         );
     }
-    if let Some(target) = target {
+    if let Some(target) = target(catalog) {
+        let target = target.as_ref();
         if let Some(expected) = size_value
             && expected != target.len() as u64
         {
@@ -296,28 +298,49 @@ pub fn validate_catalog(bytes: &[u8], target: Option<&[u8]>) -> Vec<Finding> {
             }
         }
     }
-    findings.extend(sink.findings);
-    findings
 }
 
 /// Validates a policy or a catalog, chosen by the root element (`Policy` or `SOFTPKG`); any
 /// other root is an `unexpected-root` error finding. Catalogs are checked without a target.
 pub fn validate(bytes: &[u8]) -> Vec<Finding> {
-    let root = match Reader::from_slice(bytes) {
-        Ok(r) => r.header().root.to_string(),
-        Err(e) => return vec![Finding::from(&e)],
-    };
-    match root.as_str() {
-        "Policy" => validate_policy(bytes),
-        "SOFTPKG" => validate_catalog(bytes, None),
-        other => {
-            let loc = Locator::new(bytes);
-            vec![Finding::new(
-                Severity::Error,
-                "unexpected-root",
-                format!("unexpected root element <{other}>, expected Policy or SOFTPKG"),
-                loc.location(loc.root_offset(other), &format!("/{other}")),
-            )]
-        }
+    validate_read(read_once(bytes))
+}
+
+/// [`validate`] for a document already read ([`read_once`]).
+pub fn validate_read(read: ReadOnce<'_>) -> Vec<Finding> {
+    match read.root.as_deref() {
+        // The reader stopped before the root: its error.
+        None => read.reader.findings(),
+        Some("Policy") => check_policy(read).findings,
+        Some("SOFTPKG") => check_catalog(read, |_| None::<&[u8]>).findings,
+        Some(other) => vec![read.unexpected_root(other, "Policy or SOFTPKG")],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings about a document in a legacy encoding are placed in the text the reader
+    /// reads (UTF-8), like the reader's own: the locator once looked for attributes in the
+    /// undecoded bytes, one byte short per `é` before them.
+    #[test]
+    fn findings_in_legacy_encodings_are_placed_in_the_decoded_text() {
+        let doc = "<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<Policy A=\"é\"><Policy GUID=\"é\"><Package href=\"\" ObjectID=\"{S}\"/></Policy></Policy>";
+        let bytes: Vec<u8> = doc
+            .chars()
+            .map(|c| if c == 'é' { 0xE9 } else { c as u8 })
+            .collect();
+        let found = |rule: &str| {
+            let f = validate_policy(&bytes);
+            let f = f.iter().find(|f| f.rule == rule).cloned().unwrap();
+            f.location.position.unwrap()
+        };
+        let guid = found("npl-guid");
+        assert_eq!(guid.offset as usize, doc.find("GUID").unwrap());
+        assert_eq!((guid.line, guid.column), (2, 23));
+        let missing = found("npl-precedence-missing");
+        assert_eq!(missing.offset as usize, doc.find("<Package").unwrap());
+        assert_eq!((missing.line, missing.column), (2, 32));
     }
 }

@@ -2,24 +2,8 @@
 
 use std::io::{self, Read};
 
-use crate::error::{Error, ErrorKind};
-use crate::input::GzipFailure;
+use crate::input::io_error::LimitHit;
 use crate::limits::Limit;
-
-/// The payload of the I/O error a [`CappedReader`] raises.
-#[derive(Debug)]
-pub(crate) struct LimitHit {
-    pub(crate) limit: Limit,
-    pub(crate) max: u64,
-}
-
-impl std::fmt::Display for LimitHit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "limit exceeded: {} is {}", self.limit, self.max)
-    }
-}
-
-impl std::error::Error for LimitHit {}
 
 /// Passes bytes through until more than `max` have been read, then fails with [`LimitHit`].
 pub(crate) struct CappedReader<R> {
@@ -59,29 +43,10 @@ impl<R: Read> Read for CappedReader<R> {
     }
 }
 
-/// Turns an I/O error from the input stack back into the typed error it stands for.
-pub(crate) fn map_io(e: io::Error) -> Error {
-    if let Some(hit) = e.get_ref().and_then(|i| i.downcast_ref::<LimitHit>()) {
-        return Error::new(ErrorKind::Limit {
-            limit: hit.limit,
-            max: hit.max,
-        });
-    }
-    if let Some(m) = e
-        .get_ref()
-        .and_then(|i| i.downcast_ref::<super::encoding::MalformedText>())
-    {
-        return Error::new(ErrorKind::Encoding { encoding: m.0 });
-    }
-    if let Some(g) = e.get_ref().and_then(|i| i.downcast_ref::<GzipFailure>()) {
-        return Error::new(ErrorKind::Gzip(g.0.clone()));
-    }
-    Error::new(ErrorKind::Io(e))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::io_error::map_io;
 
     #[test]
     fn exact_fit_passes_and_overflow_fails() {

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::io::{self, Read};
 
 use crate::error::{Error, ErrorKind, Position, Result};
+use crate::input::io_error::MalformedText;
+use crate::lines::position_after;
 
 /// The encoding a document's bytes were in before transcoding to UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +36,7 @@ impl TextEncoding {
                     encoding: self.0.name(),
                 };
                 match self.text_before_malformed(bytes) {
-                    Some(before) => Error::at(
-                        kind,
-                        crate::xml::lines::position_after(before.as_bytes()),
-                        None,
-                    ),
+                    Some(before) => Error::at(kind, position_after(before.as_bytes()), None),
                     None => Error::new(kind),
                 }
             })
@@ -162,18 +160,6 @@ impl<R: Read> Read for StrictDecoder<R> {
     }
 }
 
-/// The payload of the I/O error a [`StrictDecoder`] raises; maps to `ErrorKind::Encoding`.
-#[derive(Debug)]
-pub(crate) struct MalformedText(pub(crate) &'static str);
-
-impl std::fmt::Display for MalformedText {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid {} byte sequence", self.0)
-    }
-}
-
-impl std::error::Error for MalformedText {}
-
 /// How many bytes of a document [`sniff`] looks at (stream readers read this many first).
 pub(crate) const SNIFF_LEN: usize = 512;
 
@@ -221,7 +207,7 @@ pub(crate) fn sniff(prefix: &[u8]) -> Result<Sniffed> {
 /// Where `part` (a subslice of `text`, in the ASCII-compatible declaration) begins.
 fn position_in(text: &[u8], part: &[u8]) -> Position {
     let offset = part.as_ptr().addr().saturating_sub(text.as_ptr().addr());
-    let end = crate::xml::lines::position_after(&text[..offset.min(text.len())]);
+    let end = position_after(&text[..offset.min(text.len())]);
     Position {
         offset: offset as u64,
         ..end

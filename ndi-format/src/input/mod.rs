@@ -4,8 +4,9 @@
 //! text, either as a slice (zero-copy where possible) or as a capped stream. Nothing here knows
 //! XML beyond the byte-order mark and the encoding named in the XML declaration.
 
-pub(crate) mod capped;
+mod capped;
 mod encoding;
+mod io_error;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
@@ -13,9 +14,11 @@ use std::path::Path;
 
 use flate2::bufread::MultiGzDecoder;
 
-pub(crate) use capped::{CappedReader, map_io};
+use capped::CappedReader;
 pub use encoding::TextEncoding;
 pub(crate) use encoding::sniff;
+use io_error::GzipFailure;
+pub(crate) use io_error::{LimitHit, map_io};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{Limit, Limits};
@@ -109,7 +112,7 @@ fn gunzip_into(raw: &[u8], out: &mut Vec<u8>, max_bytes: u64) -> Result<bool> {
     let mut decoder = MultiGzDecoder::new(raw).take(max_bytes + 1);
     decoder
         .read_to_end(out)
-        .map_err(|e| capped::map_io(GzipErrors::wrap(e)))?;
+        .map_err(|e| map_io(GzipErrors::wrap(e)))?;
     Ok(out.len() as u64 <= max_bytes)
 }
 
@@ -124,27 +127,32 @@ fn in_memory_cap(limits: &Limits) -> u64 {
     limits.max_in_memory_bytes.min(limits.max_xml_bytes)
 }
 
-/// Turns UTF-8/BOM/transcoded text in memory into a slice of UTF-8 text, transcoding into
-/// `scratch` when needed.
+/// Turns UTF-8/BOM/transcoded text in memory (`compression` was taken off it) into a slice
+/// of UTF-8 text, transcoding into `scratch` when needed.
 fn text_from_memory<'a>(
     bytes: &'a [u8],
     scratch: &'a mut Vec<u8>,
+    compression: Compression,
     limits: &Limits,
-) -> Result<(&'a [u8], TextEncoding, bool)> {
-    let sniffed = sniff(bytes)?;
-    let body = &bytes[sniffed.bom_len..];
-    if sniffed.encoding.is_utf8() {
-        check_size(body.len() as u64, limits)?;
-        return Ok((body, sniffed.encoding, sniffed.bom_len > 0));
+) -> Result<(&'a [u8], InputInfo)> {
+    if let Some(utf8) = utf8_body(bytes, compression, limits)? {
+        return Ok(utf8);
     }
-    let decoded = sniffed.encoding.decode_strict(body)?;
+    let sniffed = sniff(bytes)?;
+    let decoded = sniffed.encoding.decode_strict(&bytes[sniffed.bom_len..])?;
     check_size(decoded.len() as u64, limits)?;
     scratch.clear();
     scratch.extend_from_slice(decoded.as_bytes());
-    Ok((scratch.as_slice(), sniffed.encoding, sniffed.bom_len > 0))
+    let info = InputInfo {
+        compression,
+        encoding: sniffed.encoding,
+        bom: sniffed.bom_len > 0,
+    };
+    Ok((scratch.as_slice(), info))
 }
 
-fn check_size(len: u64, limits: &Limits) -> Result<()> {
+/// Refuses text longer than [`Limits::max_xml_bytes`].
+pub(crate) fn check_size(len: u64, limits: &Limits) -> Result<()> {
     if len > limits.max_xml_bytes {
         return Err(Error::new(ErrorKind::Limit {
             limit: Limit::XmlBytes,
@@ -154,61 +162,85 @@ fn check_size(len: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-/// Opens bytes in memory: plain UTF-8 is borrowed as is; gzip is decompressed into `buffer`
-/// when it fits [`Limits::max_in_memory_bytes`], streamed otherwise; other encodings are
-/// transcoded.
+/// What decoding bytes in memory gave.
+pub(crate) enum InMemory<'a> {
+    /// UTF-8 XML text (borrowed from the bytes or from one of the buffers) and what was done
+    /// to get it.
+    Text(&'a [u8], InputInfo),
+    /// gzip that did not inflate within the in-memory cap, or failed to: a stream reads it
+    /// up to the failure, which then comes with the position in the text it reached.
+    Stream,
+}
+
+/// Turns bytes in memory into UTF-8 XML text in memory, as every in-memory reader does:
+/// gzip detected by its magic bytes and inflated into `inflated` (up to the in-memory cap),
+/// the byte-order mark dropped, other encodings (a BOM, UTF-16 without one, or the encoding
+/// the XML declaration names) transcoded into `transcoded`; plain UTF-8 stays borrowed.
+pub(crate) fn decode_in_memory<'a>(
+    bytes: &'a [u8],
+    inflated: &'a mut Vec<u8>,
+    transcoded: &'a mut Vec<u8>,
+    limits: &Limits,
+) -> Result<InMemory<'a>> {
+    let compression = Compression::detect(bytes);
+    let plain: &'a [u8] = match compression {
+        Compression::None => bytes,
+        Compression::Gzip => {
+            // Corrupt or too big: the stream reads up to the failure and says where it is.
+            if !gunzip_into(bytes, inflated, in_memory_cap(limits)).unwrap_or(false) {
+                return Ok(InMemory::Stream);
+            }
+            inflated
+        }
+    };
+    let (text, info) = text_from_memory(plain, transcoded, compression, limits)?;
+    Ok(InMemory::Text(text, info))
+}
+
+/// Opens bytes in memory: plain UTF-8 is borrowed as is; with a buffer, anything else is
+/// decoded into it ([`decode_in_memory`]); without one (or when gzip does not fit
+/// [`Limits::max_in_memory_bytes`]), it is streamed.
 pub(crate) fn open_slice<'a>(
     bytes: &'a [u8],
     buffer: Option<&'a mut InputBuffer>,
     limits: &Limits,
 ) -> Result<(Text<'a>, InputInfo)> {
-    let compression = Compression::detect(bytes);
-    match (compression, buffer) {
-        (Compression::None, buffer) => {
-            let sniffed = sniff(bytes)?;
-            if sniffed.encoding.is_utf8() {
-                let body = &bytes[sniffed.bom_len..];
-                check_size(body.len() as u64, limits)?;
-                let info = InputInfo {
-                    compression,
-                    encoding: sniffed.encoding,
-                    bom: sniffed.bom_len > 0,
-                };
+    match buffer {
+        Some(buf) => match decode_in_memory(bytes, &mut buf.raw, &mut buf.text, limits)? {
+            InMemory::Text(text, info) => Ok((Text::Slice(text), info)),
+            InMemory::Stream => open_stream(Box::new(bytes), limits),
+        },
+        None => {
+            if Compression::detect(bytes) == Compression::None
+                && let Some((body, info)) = utf8_body(bytes, Compression::None, limits)?
+            {
                 return Ok((Text::Slice(body), info));
             }
-            match buffer {
-                Some(buf) => {
-                    let (text, encoding, bom) = text_from_memory(bytes, &mut buf.text, limits)?;
-                    Ok((
-                        Text::Slice(text),
-                        InputInfo {
-                            compression,
-                            encoding,
-                            bom,
-                        },
-                    ))
-                }
-                None => open_stream(Box::new(bytes), limits),
-            }
+            open_stream(Box::new(bytes), limits)
         }
-        (Compression::Gzip, Some(buf)) => {
-            // Corrupt or too big: the stream reads up to the failure and says where it is.
-            if gunzip_into(bytes, &mut buf.raw, in_memory_cap(limits)).unwrap_or(false) {
-                let (text, encoding, bom) = text_from_memory(&buf.raw, &mut buf.text, limits)?;
-                Ok((
-                    Text::Slice(text),
-                    InputInfo {
-                        compression,
-                        encoding,
-                        bom,
-                    },
-                ))
-            } else {
-                open_stream(Box::new(bytes), limits)
-            }
-        }
-        (Compression::Gzip, None) => open_stream(Box::new(bytes), limits),
     }
+}
+
+/// The text of `plain` (bytes after any decompression) when it is UTF-8: the bytes after the
+/// byte-order mark, if any, refused when over the size limit; `None` when it needs
+/// transcoding.
+fn utf8_body<'a>(
+    plain: &'a [u8],
+    compression: Compression,
+    limits: &Limits,
+) -> Result<Option<(&'a [u8], InputInfo)>> {
+    let sniffed = sniff(plain)?;
+    if !sniffed.encoding.is_utf8() {
+        return Ok(None);
+    }
+    let body = &plain[sniffed.bom_len..];
+    check_size(body.len() as u64, limits)?;
+    let info = InputInfo {
+        compression,
+        encoding: sniffed.encoding,
+        bom: sniffed.bom_len > 0,
+    };
+    Ok(Some((body, info)))
 }
 
 /// The longest byte-order mark (UTF-8's three bytes): it is not part of the XML text, so a
@@ -351,28 +383,15 @@ pub(crate) fn open_path<'a>(
     let raw: &'a [u8] = raw;
     match compression {
         Compression::None => {
-            let (slice, encoding, bom) = text_from_memory(raw, text, limits)?;
-            let info = InputInfo {
-                compression,
-                encoding,
-                bom,
-            };
+            let (slice, info) = text_from_memory(raw, text, compression, limits)?;
             Ok((Text::Slice(slice), info, len))
         }
         Compression::Gzip => {
             // Corrupt or too big: the stream reads up to the failure and says where it is.
-            if gunzip_into(raw, text, in_memory_cap(limits)).unwrap_or(false) {
-                let sniffed = sniff(text)?;
-                if sniffed.encoding.is_utf8() {
-                    let body = &text[sniffed.bom_len..];
-                    check_size(body.len() as u64, limits)?;
-                    let info = InputInfo {
-                        compression,
-                        encoding: sniffed.encoding,
-                        bom: sniffed.bom_len > 0,
-                    };
-                    return Ok((Text::Slice(body), info, len));
-                }
+            if gunzip_into(raw, text, in_memory_cap(limits)).unwrap_or(false)
+                && let Some((body, info)) = utf8_body(text, compression, limits)?
+            {
+                return Ok((Text::Slice(body), info, len));
             }
             let (stream, info) = open_stream(Box::new(raw), limits)?;
             Ok((stream, info, len))
@@ -397,9 +416,18 @@ fn read_prefix(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Opens a stream: sniffs gzip, then the encoding, and returns capped UTF-8 text.
 pub(crate) fn open_stream<'a>(
-    mut reader: Box<dyn BufRead + 'a>,
+    reader: Box<dyn BufRead + 'a>,
     limits: &Limits,
 ) -> Result<(Text<'a>, InputInfo)> {
+    let (text, info) = decoded_stream(reader, limits)?;
+    Ok((Text::Stream(text), info))
+}
+
+/// The capped UTF-8 text of a stream (gzip and encoding sniffed), and what was found.
+pub(crate) fn decoded_stream<'a>(
+    mut reader: Box<dyn BufRead + 'a>,
+    limits: &Limits,
+) -> Result<(Box<dyn BufRead + 'a>, InputInfo)> {
     let head = reader.fill_buf()?;
     let compression = if head.len() >= 2 {
         Compression::detect(head)
@@ -419,8 +447,7 @@ pub(crate) fn open_stream<'a>(
     let mut prefix = [0u8; encoding::SNIFF_LEN];
     // A failure after the first bytes (a gzip cut short, say) is kept for the parser to meet
     // where the text stops, so that the error says where that is.
-    let (n, failure) =
-        read_prefix_keeping_failure(&mut capped, &mut prefix).map_err(capped::map_io)?;
+    let (n, failure) = read_prefix_keeping_failure(&mut capped, &mut prefix).map_err(map_io)?;
     let sniffed = sniff(&prefix[..n])?;
     let info = InputInfo {
         compression,
@@ -440,7 +467,7 @@ pub(crate) fn open_stream<'a>(
         let decoder = encoding::StrictDecoder::new(rest, sniffed.encoding);
         Box::new(BufReader::with_capacity(64 << 10, decoder))
     };
-    Ok((Text::Stream(text), info))
+    Ok((text, info))
 }
 
 /// Reads up to `buf.len()` bytes. An error before any byte is returned as such; one after
@@ -495,18 +522,6 @@ impl GzipErrors<()> {
         }
     }
 }
-
-/// The payload of an I/O error raised by corrupt gzip data.
-#[derive(Debug)]
-pub(crate) struct GzipFailure(pub(crate) String);
-
-impl std::fmt::Display for GzipFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for GzipFailure {}
 
 #[cfg(test)]
 mod tests {

@@ -2,5 +2,5 @@
 
 pub(crate) mod attributes;
 pub(crate) mod chars;
-pub(crate) mod lines;
 pub(crate) mod source;
+pub(crate) mod tracking;

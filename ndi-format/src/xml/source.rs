@@ -9,7 +9,8 @@ use quick_xml::events::Event;
 use crate::error::{Error, ErrorKind, Position};
 use crate::input::{Text, map_io};
 use crate::limits::Limits;
-use crate::xml::lines::{LineTracker, TrackingReader};
+use crate::lines::LineTracker;
+use crate::xml::tracking::TrackingReader;
 
 type StreamReader<'a> = quick_xml::Reader<TrackingReader<Box<dyn BufRead + 'a>>>;
 

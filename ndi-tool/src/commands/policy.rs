@@ -1,6 +1,6 @@
 //! `policy`: the effective packages of a policy.
 //!
-//! The policy is first checked with the rules `validate` runs
+//! The policy is read once and checked with the rules `validate` runs
 //! ([`npl_format::validate_policy`]). Any error (reader errors, `npl-required`, `npl-href`,
 //! `npl-objectid-duplicate`, `npl-precedence`) withholds the answer: without a usable
 //! `ObjectID`, `href` or `Precedence` the effective packages would be wrong. The findings are
@@ -9,14 +9,14 @@
 
 use std::io::Write;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
+use ndi_format::tree::read_once;
 use ndi_format::{Finding, Severity};
-use npl_format::Policy;
 use serde_json::json;
 
 use crate::cli::PolicyArgs;
 use crate::commands::Outcome;
-use crate::commands::schedule::gate_findings;
+use crate::commands::schedule::gated_model;
 use crate::inputs::read_input;
 use crate::output::{json_line, line};
 
@@ -27,17 +27,12 @@ fn affects_packages(f: &Finding) -> bool {
 
 pub fn run(args: &PolicyArgs) -> Result<Outcome> {
     let bytes = read_input(&args.file)?;
-    let findings = npl_format::validate_policy(&bytes);
-    if !gate_findings(
-        &args.file,
-        &bytes,
-        findings,
-        affects_packages,
-        "effective packages",
-    ) {
+    // Read once: the findings and the policy come from the same reading.
+    let checked = npl_format::check_policy(read_once(&bytes));
+    let Some(policy) = gated_model(&args.file, checked, affects_packages, "effective packages")?
+    else {
         return Ok(Outcome::Failure);
-    }
-    let policy = Policy::from_slice(&bytes).map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;
+    };
     let packages = policy.effective_packages();
     let mut out = std::io::stdout().lock();
     if args.json {

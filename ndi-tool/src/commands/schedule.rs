@@ -1,6 +1,6 @@
 //! `schedule`: the next runs of a schedule.
 //!
-//! The schedule is first checked with the rules `validate` runs
+//! The schedule is read once and checked with the rules `validate` runs
 //! ([`nds_format::validate_schedule`]). A finding that makes the computed runs wrong or
 //! incomplete ([`affects_runs`]) withholds the answer: the findings are printed as errors and
 //! the exit status is 1. Other findings are printed as warnings above the answer.
@@ -10,9 +10,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDateTime;
-use ndi_format::tree::Locator;
-use ndi_format::{Finding, Reader, Severity};
-use nds_format::Schedule;
+use ndi_format::tree::{Checked, Locator, read_once};
+use ndi_format::{Finding, Severity};
 use serde_json::json;
 
 use crate::cli::ScheduleArgs;
@@ -41,13 +40,13 @@ pub(crate) fn affects_runs(f: &Finding) -> bool {
     }
 }
 
-/// Prints the findings of `file` (whose content is `bytes`) that do not affect the answer as
-/// warnings (stderr) and, when some do, prints those as errors followed by a line saying
-/// that `what` was not computed; returns whether the answer may be printed. Shared with
-/// `policy`.
-pub(crate) fn gate_findings(
+/// Prints the findings of `file` (whose root element is `root`, placed by `loc`) that do not
+/// affect the answer as warnings (stderr) and, when some do, prints those as errors followed
+/// by a line saying that `what` was not computed; returns whether the answer may be printed.
+fn gate_findings(
     file: &Path,
-    bytes: &[u8],
+    root: Option<&str>,
+    loc: &Locator<'_>,
     mut findings: Vec<Finding>,
     affects: fn(&Finding) -> bool,
     what: &str,
@@ -61,10 +60,8 @@ pub(crate) fn gate_findings(
         f.location.file = Some(file.to_path_buf());
         if f.rule == "unexpected-root" && f.location.position.is_none() {
             // The typed readers report a wrong root without its place: point at it.
-            if let Ok(reader) = Reader::from_slice(bytes) {
-                let root = reader.header().root.to_string();
-                let loc = Locator::new(bytes);
-                let at = loc.location(loc.root_offset(&root), &format!("/{root}"));
+            if let Some(root) = root {
+                let at = loc.location(loc.root_offset(root), &format!("/{root}"));
                 f.location.position = at.position;
                 f.location.element_path = at.element_path;
             }
@@ -100,6 +97,30 @@ pub(crate) fn gate_findings(
     fatal == 0
 }
 
+/// The model of a document checked once (`checked`), when no finding withholds the answer
+/// ([`gate_findings`] prints them); `None` when one does. Shared with `policy`.
+pub(crate) fn gated_model<T>(
+    file: &Path,
+    checked: Checked<'_, T>,
+    affects: fn(&Finding) -> bool,
+    what: &str,
+) -> Result<Option<T>> {
+    let Checked {
+        root,
+        model,
+        findings,
+        locator,
+        ..
+    } = checked;
+    if !gate_findings(file, root.as_deref(), &locator, findings, affects, what) {
+        return Ok(None);
+    }
+    // Every reason a model is missing is an error finding, which withholds the answer.
+    model
+        .map(Some)
+        .ok_or_else(|| anyhow!("{}: the document could not be read", file.display()))
+}
+
 pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
     let tz: chrono_tz::Tz = args.tz.parse().map_err(|_| {
         anyhow!(
@@ -113,12 +134,11 @@ pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
         None => chrono::Utc::now().with_timezone(&tz).naive_local(),
     };
     let bytes = read_input(&args.file)?;
-    let findings = nds_format::validate_schedule(&bytes);
-    if !gate_findings(&args.file, &bytes, findings, affects_runs, "next runs") {
+    // Read once: the findings and the schedule come from the same reading.
+    let checked = nds_format::check_schedule(read_once(&bytes));
+    let Some(schedule) = gated_model(&args.file, checked, affects_runs, "next runs")? else {
         return Ok(Outcome::Failure);
-    }
-    let schedule =
-        Schedule::from_slice(&bytes).map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;
+    };
     let runs = schedule.next_runs(from, tz, args.next, args.seed);
     let events = schedule.event_triggers();
     let mut out = std::io::stdout().lock();

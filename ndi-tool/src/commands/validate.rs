@@ -1,12 +1,15 @@
 //! `validate`: check every file, report each finding.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use ndi_format::rules::Rules;
-use ndi_format::{Finding, Format, InputBuffer, Location, Reader, Record, Severity};
+use ndi_format::tree::{ReadOnce, read_once};
+use ndi_format::{
+    DecodedText, Finding, Format, InputBuffer, Limits, Location, Reader, Record, Severity, Warning,
+};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -43,6 +46,14 @@ pub fn check_file(
     let mut format = None;
     match Reader::from_path(&input.path, buffer) {
         Err(e) => findings.push(Finding::from(&e)),
+        Ok(reader) if matches!(reader.format(), Format::Npl | Format::Nds | Format::Osd) => {
+            // The small formats are read once, by their own crates, which need the whole
+            // document: the reader opened here only told the format.
+            let f = reader.format();
+            format = Some(f);
+            drop(reader);
+            check_small_file(&input.path, f, targets, &mut findings);
+        }
         Ok(mut reader) => {
             let f = reader.format();
             format = Some(f);
@@ -61,54 +72,25 @@ pub fn check_file(
                     Err(e) => break Err(e),
                 }
             };
-            // `validate` is strict XML 1.0: a character XML forbids makes the file invalid (as
-            // for libxml2), even though the reader keeps the value and the loader loads the
-            // file with a warning.
-            findings.extend(reader.warnings().iter().map(|w| {
-                let mut f = Finding::from(w);
-                f.severity = Severity::Error;
-                f
-            }));
-            let unlisted = reader
-                .warning_count()
-                .saturating_sub(reader.warnings().len() as u64);
-            if unlisted > 0 {
-                findings.push(Finding::new(
-                    Severity::Error,
-                    "xml-illegal-char",
-                    format!(
-                        "{unlisted} more characters XML forbids (only the first {} of a file are listed)",
-                        ndi_format::MAX_KEPT_WARNINGS
-                    ),
-                    Location::default(),
-                ));
-            }
+            push_reader_warnings(reader.warnings(), reader.warning_count(), &mut findings);
             match result {
                 Err(e) => findings.push(Finding::from(&e)),
                 Ok(()) => {
                     if let Some(rules) = rules {
                         findings.extend(rules.finish());
                     }
-                    match f {
-                        Format::Npl | Format::Nds => match read_input(&input.path) {
-                            Ok(bytes) => findings.extend(nds_format::validate(&bytes)),
-                            Err(e) => findings.push(Finding::from(&e)),
-                        },
-                        Format::Osd => findings.extend(check_catalog(&input.path, targets)),
-                        Format::Other => {
-                            let root = reader.header().root.to_string();
-                            findings.push(Finding::new(
-                                Severity::Error,
-                                "unknown-format",
-                                format!("root element <{root}> is not one of the known formats"),
-                                Location {
-                                    position: Some(reader.root_position()),
-                                    element_path: Some(format!("/{root}")),
-                                    ..Location::default()
-                                },
-                            ))
-                        }
-                        _ => {}
+                    if f == Format::Other {
+                        let root = reader.header().root.to_string();
+                        findings.push(Finding::new(
+                            Severity::Error,
+                            "unknown-format",
+                            format!("root element <{root}> is not one of the known formats"),
+                            Location {
+                                position: Some(reader.root_position()),
+                                element_path: Some(format!("/{root}")),
+                                ..Location::default()
+                            },
+                        ))
                     }
                 }
             }
@@ -124,32 +106,82 @@ pub fn check_file(
     }
 }
 
+/// The reader's warnings as errors, and a count of those not kept.
+///
+/// `validate` is strict XML 1.0: a character XML forbids makes the file invalid (as for
+/// libxml2), even though the reader keeps the value and the loader loads the file with a
+/// warning.
+fn push_reader_warnings(warnings: &[Warning], count: u64, findings: &mut Vec<Finding>) {
+    findings.extend(warnings.iter().map(|w| {
+        let mut f = Finding::from(w);
+        f.severity = Severity::Error;
+        f
+    }));
+    let unlisted = count.saturating_sub(warnings.len() as u64);
+    if unlisted > 0 {
+        findings.push(Finding::new(
+            Severity::Error,
+            "xml-illegal-char",
+            format!(
+                "{unlisted} more characters XML forbids (only the first {} of a file are listed)",
+                ndi_format::MAX_KEPT_WARNINGS
+            ),
+            Location::default(),
+        ));
+    }
+}
+
+/// A policy, catalog or schedule (`format`), read once: the reader's findings as for any
+/// file, then, when it read without error, the format's own validator (whose findings
+/// include the reader's warnings again, as warnings).
+fn check_small_file(
+    path: &Path,
+    format: Format,
+    targets: &HashMap<String, Vec<PathBuf>>,
+    findings: &mut Vec<Finding>,
+) {
+    let bytes = match read_input(path) {
+        Ok(b) => b,
+        Err(e) => return findings.push(Finding::from(&e)),
+    };
+    let read = read_once(&bytes);
+    let report = &read.reader;
+    push_reader_warnings(&report.warnings, report.warning_count, findings);
+    if let Some(e) = &report.error {
+        return findings.push(Finding::from(e));
+    }
+    match format {
+        Format::Osd => findings.extend(check_catalog(path, read, targets)),
+        _ => findings.extend(nds_format::validate_read(read)),
+    }
+}
+
 /// A catalog's findings, checked against its target: the file its HREF names relative to
 /// the catalog's folder, or else the one input of that file name (none when several inputs
 /// share it: which one the catalog means cannot be told).
-fn check_catalog(path: &Path, targets: &HashMap<String, Vec<PathBuf>>) -> Vec<Finding> {
-    let bytes = match read_input(path) {
-        Ok(b) => b,
-        Err(e) => return vec![Finding::from(&e)],
-    };
-    let target = npl_format::Catalog::from_slice(&bytes)
-        .ok()
-        .and_then(|c| c.codebase().and_then(|cb| cb.href().map(str::to_string)))
-        .and_then(|href| {
-            let relative = href.replace('\\', "/").replace("%20", " ");
-            let beside = path.parent().map(|dir| dir.join(&relative));
-            if let Some(beside) = beside.filter(|p| p.is_file()) {
-                return Some(beside);
+fn check_catalog(
+    path: &Path,
+    read: ReadOnce<'_>,
+    targets: &HashMap<String, Vec<PathBuf>>,
+) -> Vec<Finding> {
+    let target = |catalog: &npl_format::Catalog| {
+        let href = catalog.codebase()?.href()?.to_string();
+        let relative = href.replace('\\', "/").replace("%20", " ");
+        let beside = path.parent().map(|dir| dir.join(&relative));
+        let target = match beside.filter(|p| p.is_file()) {
+            Some(beside) => beside,
+            None => {
+                let name = relative.rsplit('/').next().unwrap_or(&relative);
+                match targets.get(name).map(Vec::as_slice) {
+                    Some([only]) => only.clone(),
+                    _ => return None,
+                }
             }
-            let name = relative.rsplit('/').next().unwrap_or(&relative);
-            match targets.get(name).map(Vec::as_slice) {
-                Some([only]) => Some(only.clone()),
-                _ => None,
-            }
-        })
+        };
         // A target that is not a regular file, or over the size limit, is not compared.
-        .and_then(|p| read_input(&p).ok());
-    npl_format::validate_catalog(&bytes, target.as_deref())
+        read_input(&target).ok()
+    };
+    npl_format::check_catalog(read, target).findings
 }
 
 pub fn run(args: &ValidateArgs) -> Result<Outcome> {
@@ -185,9 +217,19 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
                 json_line(&mut out, &json_report(report))?;
                 continue;
             }
+            // The file's text, decoded once for all its snippets.
+            let mut text: Option<String> = None;
             for f in &report.findings {
                 if snippets {
-                    render_snippet(&report.input.path, f)?;
+                    let shown = match f.location.position {
+                        Some(_) => text
+                            .get_or_insert_with(|| {
+                                display_text(&report.input.path).unwrap_or_default()
+                            })
+                            .as_str(),
+                        None => "",
+                    };
+                    render_snippet(&report.input.path, shown, f)?;
                 } else {
                     line(&mut out, &format_finding(&report.input, f))?;
                 }
@@ -280,30 +322,19 @@ fn line_around(text: &str, at: usize) -> &str {
 /// Largest text shown in snippets; beyond it a finding is printed without one.
 const SNIPPET_TEXT_MAX: u64 = 64 << 20;
 
-/// The XML text of a file as the reader saw it (gunzipped, without BOM), when it is UTF-8
-/// and at most [`SNIPPET_TEXT_MAX`] bytes, with control characters made visible (same
-/// length, so that byte offsets still point at the same characters).
+/// The XML text of a file as the reader saw it ([`DecodedText`]: gunzipped, transcoded,
+/// without BOM), when it is at most [`SNIPPET_TEXT_MAX`] bytes and UTF-8, with control
+/// characters made visible (same length, so that byte offsets still point at the same
+/// characters).
 fn display_text(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > SNIPPET_TEXT_MAX {
-        return None;
-    }
-    let raw = std::fs::read(path).ok()?;
-    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .take(64 << 20)
-            .read_to_end(&mut out)
-            .ok()?;
-        out
-    } else {
-        raw
+    let limits = Limits {
+        max_xml_bytes: SNIPPET_TEXT_MAX,
+        ..Limits::default()
     };
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&bytes)
-        .to_vec();
-    String::from_utf8(bytes).ok().map(|t| visible_controls(&t))
+    let mut raw = Vec::new();
+    ndi_format::read_file(path, &mut raw, &limits).ok()?;
+    let text = DecodedText::decode(&raw, &limits).ok()?;
+    text.as_str().map(visible_controls)
 }
 
 /// `text` with the control characters a terminal would act on replaced by characters of the
@@ -327,8 +358,9 @@ fn visible_controls(text: &str) -> String {
     out
 }
 
-/// A finding with the offending source line and a caret, for terminals.
-fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
+/// A finding with the offending source line (in `text`, the file's [`display_text`]) and a
+/// caret, for terminals.
+fn render_snippet(path: &Path, text: &str, f: &Finding) -> Result<()> {
     use codespan_reporting::diagnostic::{Diagnostic, Label};
     use codespan_reporting::files::SimpleFile;
     use codespan_reporting::term::{self, termcolor};
@@ -347,18 +379,13 @@ fn render_snippet(path: &Path, f: &Finding) -> Result<()> {
     if let Some(p) = &f.location.element_path {
         notes.push(format!("element: {p}"));
     }
-    let text = f
-        .location
-        .position
-        .and_then(|_| display_text(path))
-        .unwrap_or_default();
     if let Some(p) = f.location.position {
         notes.push(format!("byte offset {}", p.offset));
         let start = usize::try_from(p.offset)
             .unwrap_or(usize::MAX)
             .min(text.len());
         if (start < text.len() || (start == text.len() && !text.is_empty()))
-            && line_around(&text, start).len() <= SNIPPET_LINE_MAX
+            && line_around(text, start).len() <= SNIPPET_LINE_MAX
         {
             let mut end = (start + 1).min(text.len());
             while end < text.len() && !text.is_char_boundary(end) {

@@ -1,10 +1,8 @@
-//! Line and column bookkeeping, for slices and for streams.
-
-use std::io::{self, BufRead, Read};
+//! Line and column counting, as XML counts them (section 2.11: a line ends at a line feed, a
+//! carriage return, or both together). A leaf: it knows positions, nothing of input or XML
+//! syntax, so every layer that reports positions counts them the same way.
 
 use crate::error::Position;
-use crate::input::capped::LimitHit;
-use crate::limits::Limit;
 
 /// A position plus the ability to move it forward over text. Lines end as XML says (section
 /// 2.11): at a line feed, a carriage return, or both together (counted once).
@@ -83,90 +81,50 @@ impl LineTracker {
     }
 }
 
-/// A `BufRead` wrapper that remembers the bytes consumed since the last mark, so that any
-/// offset inside the current event can be turned into line and column, and that fails when one
-/// event grows past the value limit.
-pub(crate) struct TrackingReader<R> {
-    inner: R,
-    /// Position of the first retained byte.
-    base: LineTracker,
-    retained: Vec<u8>,
-    /// Bytes consumed since the last mark (the size of the current event so far).
-    event_bytes: u64,
-    max_event_bytes: u64,
+/// Where the lines of a whole text start, for positions in any order (a [`LineTracker`] only
+/// moves forward): built in one pass, then each position is a binary search plus a count of
+/// the characters before it on its line. Gives the positions [`position_after`] gives.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineIndex {
+    /// The offset after each line end (after the line feed of a CR LF pair, the offset after
+    /// its carriage return: the line feed belongs to the line end already counted).
+    starts: Vec<usize>,
 }
 
-/// How many bytes of one event are kept for positions; past this the oldest are counted and
-/// dropped, so a huge text node is held once (in quick-xml's buffer), not twice. Positions
-/// inside the dropped part are reported at the start of what is kept.
-const RETAIN_MAX: usize = 1 << 20;
+impl LineIndex {
+    /// The line starts of `text`.
+    pub(crate) fn new(text: &[u8]) -> Self {
+        let starts = memchr::memchr2_iter(b'\n', b'\r', text)
+            .filter(|&i| text[i] == b'\r' || i == 0 || text[i - 1] != b'\r')
+            .map(|i| i + 1)
+            .collect();
+        LineIndex { starts }
+    }
 
-impl<R: BufRead> TrackingReader<R> {
-    pub(crate) fn new(inner: R, max_event_bytes: u64) -> Self {
-        TrackingReader {
-            inner,
-            base: LineTracker::default(),
-            retained: Vec::with_capacity(4096),
-            event_bytes: 0,
-            max_event_bytes,
+    /// Line and column of `offset` in `text` (the text the index was built from); an offset
+    /// past the end is placed at the end, but keeps its value.
+    pub(crate) fn position(&self, text: &[u8], offset: u64) -> Position {
+        let end = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        let lines_before = self.starts.partition_point(|&s| s <= end);
+        let mut line_start = match lines_before {
+            0 => 0,
+            n => self.starts[n - 1],
+        };
+        // The line feed of a CR LF pair ends no line of its own, but the column counts from
+        // after it.
+        if line_start > 0
+            && line_start < end
+            && text[line_start] == b'\n'
+            && text[line_start - 1] == b'\r'
+        {
+            line_start += 1;
         }
-    }
-
-    /// Forgets the bytes before `offset` (the start of the next event).
-    pub(crate) fn mark(&mut self, offset: u64) {
-        let n = (offset.saturating_sub(self.base.pos.offset) as usize).min(self.retained.len());
-        self.base.advance(&self.retained[..n]);
-        self.retained.drain(..n);
-        self.event_bytes = self.retained.len() as u64;
-    }
-
-    /// Offset of the first byte still retained (the start of the current event).
-    pub(crate) fn base_offset(&self) -> u64 {
-        self.base.pos.offset
-    }
-
-    /// Line and column of `offset`, which must not be before the last mark.
-    pub(crate) fn position(&self, offset: u64) -> Position {
-        let mut t = self.base;
-        let n = (offset.saturating_sub(t.pos.offset) as usize).min(self.retained.len());
-        t.advance(&self.retained[..n]);
-        t.pos.offset = offset.max(t.pos.offset);
-        t.pos
-    }
-}
-
-impl<R: BufRead> Read for TrackingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for TrackingReader<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.event_bytes > self.max_event_bytes {
-            return Err(io::Error::other(LimitHit {
-                limit: Limit::ValueBytes,
-                max: self.max_event_bytes,
-            }));
-        }
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let n = amt.min(buf.len());
-            self.retained.extend_from_slice(&buf[..n]);
-            self.event_bytes += n as u64;
-        }
-        self.inner.consume(amt);
-        if self.retained.len() > RETAIN_MAX {
-            let drop = self.retained.len() - RETAIN_MAX / 2;
-            self.base.advance(&self.retained[..drop]);
-            self.retained.drain(..drop);
+        Position {
+            offset,
+            line: 1 + lines_before as u64,
+            column: 1 + chars(&text[line_start..end]),
         }
     }
 }
@@ -205,13 +163,26 @@ mod tests {
     }
 
     #[test]
-    fn tracking_reader_positions() {
-        let text = b"<a>\n  <b/>\n</a>";
-        let mut r = TrackingReader::new(&text[..], 1 << 20);
-        let mut out = Vec::new();
-        r.read_to_end(&mut out).unwrap();
-        r.mark(6);
-        let p = r.position(8);
-        assert_eq!((p.offset, p.line, p.column), (8, 2, 5));
+    fn the_line_index_agrees_with_counting_from_the_start() {
+        let texts: [&[u8]; 6] = [
+            b"",
+            b"a\nb\rc\r\nd",
+            b"\r\n\r\r\n\n\nx",
+            "\u{e7}a\r\n\u{20ac}\rb\n".as_bytes(),
+            b"\n",
+            b"<a>\r\n  <b c=\"1\"/>\r</a>",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                let mut expected = position_after(&text[..offset.min(text.len())]);
+                expected.offset = offset as u64;
+                assert_eq!(
+                    index.position(text, offset as u64),
+                    expected,
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 }
