@@ -112,17 +112,29 @@ fn parse_time(t: &str) -> Result<i64> {
 /// (a run's parts not yet committed) are skipped.
 fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    if !dir.is_dir() {
-        return Ok(files);
+    if dir.is_dir() {
+        walk(dir, &mut files)?;
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    files.sort();
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && name.ends_with(".parquet") && !name.starts_with('.') {
-            files.push(entry.into_path());
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&entry.path(), files)?;
+        } else if kind.is_file() && name.ends_with(".parquet") {
+            files.push(entry.path());
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 /// The imported tables, in the order of [`INPUTS`].
