@@ -463,7 +463,10 @@ fn usage(
             software_doc.insert(docs[d as usize].id, k);
         }
     }
-    let mut files: HashMap<(usize, String), (String, String)> = HashMap::new();
+    // (device, file name) to the products files of that name belong to: (normalised, shown)
+    // name and version, sorted (the same file name may be in several folders).
+    type Product = ((String, String), (String, String));
+    let mut files: HashMap<(usize, String), Vec<Product>> = HashMap::new();
     let t = "file_evidence";
     for b in inputs.file_evidence {
         let ids = text(b, t, "document_id", true)?;
@@ -475,17 +478,23 @@ fn usage(
                 continue;
             };
             if let (Some(f), Some(p)) = (fname.get(i), pn.get(i)) {
-                let v = (normalise(p), normalise(pv.get(i).unwrap_or("")));
-                let e = files.entry((k, normalise(f))).or_insert_with(|| v.clone());
-                if *e > v {
-                    *e = v;
-                }
+                let version = pv.get(i).unwrap_or("");
+                files.entry((k, normalise(f))).or_default().push((
+                    (normalise(p), normalise(version)),
+                    (p.to_string(), version.to_string()),
+                ));
             }
         }
+    }
+    for products in files.values_mut() {
+        products.sort_unstable();
+        products.dedup_by(|a, b| a.0 == b.0);
     }
 
     let window = i64::from(rules.usage_days) * DAY;
     let mut aggs: HashMap<(usize, (String, String)), Agg> = HashMap::new();
+    // Applications known from file evidence only (no installer record): their shown names.
+    let mut file_only: HashMap<(usize, (String, String)), (String, String)> = HashMap::new();
     let mut unmatched = 0usize;
     let t = "usage";
     for b in inputs.usage {
@@ -528,18 +537,33 @@ fn usage(
             let key_of = |n: Option<&str>, v: Option<&str>| {
                 n.map(|n| (normalise(n), normalise(v.unwrap_or(""))))
             };
+            // Of the files with the record's file name, the one of the product the record
+            // names, else one an installer record names, else the first.
+            let own_product = key_of(fpn.get(i), fpv.get(i));
+            let by_file = fname
+                .get(i)
+                .and_then(|f| files.get(&(k, normalise(f))))
+                .and_then(|products| {
+                    products
+                        .iter()
+                        .find(|p| Some(&p.0) == own_product.as_ref())
+                        .or_else(|| products.iter().find(|p| inst.contains_key(&p.0)))
+                        .or(products.first())
+                });
+            if let Some((key, shown)) = by_file
+                && !inst.contains_key(key)
+            {
+                file_only
+                    .entry((k, key.clone()))
+                    .or_insert_with(|| shown.clone());
+            }
             let hit = key_of(app.get(i), ver.get(i))
                 .filter(|k| inst.contains_key(k))
                 .map(|k| (0u8, k))
+                .or_else(|| by_file.map(|(key, _)| (1u8, key.clone())))
                 .or_else(|| {
-                    let f = normalise(fname.get(i)?);
-                    files
-                        .get(&(k, f))
-                        .filter(|p| inst.contains_key(*p))
-                        .map(|p| (1u8, p.clone()))
-                })
-                .or_else(|| {
-                    key_of(fpn.get(i), fpv.get(i))
+                    own_product
+                        .clone()
                         .filter(|k| inst.contains_key(k))
                         .map(|k| (2u8, k))
                 });
@@ -577,7 +601,9 @@ fn usage(
     let mut ints: Vec<Int64Builder> = (0..3).map(|_| Int64Builder::new()).collect();
     let mut used = BooleanBuilder::new();
     for (dev, key, a, k) in rows {
-        let shown = installed[k].get(key);
+        let shown = installed[k]
+            .get(key)
+            .or_else(|| file_only.get(&(k, key.clone())));
         c[0].append_value(dev);
         c[1].append_option(shown.map(|s| s.0.as_str()));
         c[2].append_option(shown.map(|s| s.1.as_str()).filter(|v| !v.is_empty()));

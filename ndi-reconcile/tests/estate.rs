@@ -93,7 +93,10 @@ fn estate() -> Vec<(&'static str, String, String)> {
         Inv {
             time: nov(6, 7),
             software: Some(vec![("Contoso Office", "16.0"), ("Fabrikam Viewer", "2.1")]),
-            files: vec![("fabview.exe", "Fabrikam Viewer", "2.1")],
+            files: vec![
+                ("fabview.exe", "Fabrikam Viewer", "2.1"),
+                ("fabview.exe", "Fabrikam Viewer Portable", "3.0"),
+            ],
             ..base("PC-H", "SNH005", "UH-5", Some("AG-H"))
         },
     );
@@ -162,6 +165,7 @@ fn usage_files() -> Vec<(String, String)> {
                     file: "office.exe",
                     run: 120,
                     last_used: nov(19, 10),
+                    product: ("", ""),
                 }],
             ),
         ),
@@ -179,6 +183,17 @@ fn usage_files() -> Vec<(String, String)> {
                         file: "FABVIEW.EXE",
                         run: 30,
                         last_used: nov(20, 10),
+                        product: ("", ""),
+                    },
+                    // The same file name in a product known from its files only: the
+                    // record's own product picks it.
+                    Use {
+                        app: "",
+                        version: "",
+                        file: "fabview.exe",
+                        run: 90,
+                        last_used: nov(20, 12),
+                        product: ("Fabrikam Viewer Portable", "3.0"),
                     },
                     Use {
                         app: "Unknown Tool",
@@ -186,6 +201,7 @@ fn usage_files() -> Vec<(String, String)> {
                         file: "unknown.exe",
                         run: 500,
                         last_used: nov(20, 11),
+                        product: ("", ""),
                     },
                 ],
             ),
@@ -404,6 +420,13 @@ fn usage_joins_the_right_installation() {
                 "Fabrikam Viewer".to_string(),
                 "file_evidence".to_string(),
                 false,
+            ),
+            // Known from its files only, no installer record.
+            (
+                dev["H"].clone(),
+                "Fabrikam Viewer Portable".to_string(),
+                "file_evidence".to_string(),
+                true,
             ),
         ];
         v.sort();

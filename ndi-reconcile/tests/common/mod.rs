@@ -100,6 +100,8 @@ pub struct Use {
     pub file: &'static str,
     pub run: i64,
     pub last_used: String,
+    /// `FILEPRODUCTNAME` and `FILEPRODUCTVERSION` (empty: left out).
+    pub product: (&'static str, &'static str),
 }
 
 /// A usage file naming its device by name, domain and GUID.
@@ -110,10 +112,18 @@ pub fn mmi(name: &str, domain: &str, guid: &str, week: &str, uses: &[Use]) -> St
     );
     for u in uses {
         x.push_str(&format!(
-            "<APPUSAGE NAME=\"{}\" VERSION=\"{}\" FILENAME=\"{}\" RUNTIME=\"{}\" ACTIVETIME=\"{}\" SESSIONS=\"1\" LASTUSED=\"{}\"/>",
+            "<APPUSAGE NAME=\"{}\" VERSION=\"{}\" FILENAME=\"{}\"{} RUNTIME=\"{}\" ACTIVETIME=\"{}\" SESSIONS=\"1\" LASTUSED=\"{}\"/>",
             u.app,
             u.version,
             u.file,
+            if u.product.0.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " FILEPRODUCTNAME=\"{}\" FILEPRODUCTVERSION=\"{}\"",
+                    u.product.0, u.product.1
+                )
+            },
             u.run,
             u.run / 2,
             u.last_used
