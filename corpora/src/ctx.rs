@@ -6,7 +6,9 @@ use rand::seq::SliceRandom;
 
 use crate::Kind;
 use crate::Mix;
-use crate::pools::{self, Site};
+use crate::pools::organisation::sites::Site;
+use crate::pools::organisation::{companies, people, sites};
+use crate::pools::software::{long_tail, management_agents};
 use crate::util::{self, Rng8};
 
 /// One organisation (Active Directory domain) of the corpus.
@@ -86,7 +88,7 @@ impl Corpus {
     pub fn new(seed: u64) -> Corpus {
         let mut rng = util::stream_rng(seed ^ 0x6E64_692D_636F_7270, u64::MAX);
         let n_orgs = [1usize, 1, 1, 2, 2, 3][rng.random_range(0..6)];
-        let mut org_idx: Vec<usize> = (0..pools::ORGS.len()).collect();
+        let mut org_idx: Vec<usize> = (0..companies::ORGANISATIONS.len()).collect();
         org_idx.shuffle(&mut rng);
         let orgs: Vec<Org> = org_idx[..n_orgs]
             .iter()
@@ -183,15 +185,15 @@ impl Corpus {
     /// A person of an organisation; non-ASCII names only when asked.
     pub fn person(&self, rng: &mut Rng8, org: &Org, non_ascii: bool) -> Person {
         if non_ascii {
-            let (g, f, l) = *util::pick(rng, pools::NON_ASCII_PEOPLE);
+            let (g, f, l) = *util::pick(rng, people::NON_ASCII_PEOPLE);
             return Person {
                 given: g.to_string(),
                 family: f.to_string(),
                 login: l.to_string(),
             };
         }
-        let given = *util::pick(rng, pools::FIRST);
-        let family = *util::pick(rng, pools::LAST);
+        let given = *util::pick(rng, people::GIVEN_NAMES);
+        let family = *util::pick(rng, people::FAMILY_NAMES);
         let g: String = given.to_lowercase();
         let f: String = family
             .to_lowercase()
@@ -212,13 +214,13 @@ impl Corpus {
 }
 
 fn make_org(rng: &mut Rng8, i: usize) -> Org {
-    let (netbios, dns, company, short) = pools::ORGS[i];
-    let mut site_idx: Vec<usize> = (0..pools::SITES.len()).collect();
+    let (netbios, dns, company, short) = companies::ORGANISATIONS[i];
+    let mut site_idx: Vec<usize> = (0..sites::SITES.len()).collect();
     site_idx.shuffle(rng);
     let n_sites = rng.random_range(2..=5);
     let sites = site_idx[..n_sites]
         .iter()
-        .map(|&s| &pools::SITES[s])
+        .map(|&s| &sites::SITES[s])
         .collect();
     let sid = format!(
         "S-1-5-21-{}-{}-{}",
@@ -232,8 +234,8 @@ fn make_org(rng: &mut Rng8, i: usize) -> Org {
         let name = format!(
             "{} {} {}",
             short,
-            util::pick(rng, pools::INHOUSE_WORDS),
-            util::pick(rng, pools::INHOUSE_SUFFIX)
+            util::pick(rng, long_tail::IN_HOUSE_WORDS),
+            util::pick(rng, long_tail::IN_HOUSE_SUFFIXES)
         );
         if inhouse.iter().any(|(n, _)| *n == name) {
             continue;
@@ -247,7 +249,7 @@ fn make_org(rng: &mut Rng8, i: usize) -> Org {
         inhouse.push((name, version));
     }
     let main = rng.random_range(0..4usize);
-    let agent_weights = (0..pools::TRACKER_OF_AGENT.len())
+    let agent_weights = (0..management_agents::TRACKER_VERSION_OF_AGENT.len())
         .map(|k| {
             if k == main {
                 70
@@ -267,7 +269,7 @@ fn make_org(rng: &mut Rng8, i: usize) -> Org {
         host_scheme: rng.random_range(0..3),
         login_scheme: rng.random_range(0..3),
         sid,
-        security: rng.random_range(0..pools::WIN_SECURITY.len()),
+        security: rng.random_range(0..management_agents::ENDPOINT_PROTECTION.len()),
         configmgr: util::chance(rng, 0.7),
         office_c2r: util::chance(rng, 0.7),
         inhouse,
@@ -283,7 +285,7 @@ fn make_broker(rng: &mut Rng8, org: &Org, i: usize) -> Broker {
     let mut pools_out: Vec<Pool> = Vec::new();
     let mut used = Vec::new();
     while pools_out.len() < n_pools {
-        let dept = *util::pick(rng, pools::DEPARTMENTS);
+        let dept = *util::pick(rng, companies::DEPARTMENTS);
         if used.contains(&dept) {
             continue;
         }

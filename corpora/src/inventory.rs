@@ -1,15 +1,16 @@
 //! The inventory envelope shared by all platforms, the installer and file-evidence writers, and
 //! the per-file plan (platform, size, quirks).
+//!
+//! The platform writers (`windows`, `unix`) build on this module; it uses neither of them, so
+//! the modules form a tree: `lib` -> `windows` / `unix` -> `inventory` -> `xml`, `util`.
 
 use std::collections::BTreeMap;
 
 use rand::Rng;
 
-use crate::ctx::Corpus;
-use crate::pools::Ev;
+use crate::pools::software::Evidence;
 use crate::util::{self, DAY, Rng8, chance};
 use crate::xml::{Style, Xml};
-use crate::{unix, windows};
 
 /// Median size of a plain Windows inventory before the per-file log-normal spread.
 const WIN_MEDIAN_PLAIN: f64 = 620_000.0;
@@ -136,7 +137,7 @@ pub(crate) struct Installed {
     pub name: String,
     pub version: String,
     pub publisher: String,
-    pub ev: Ev,
+    pub evidence: Evidence,
     pub product_code: String,
     pub install: Option<i64>,
     pub lang: Option<u32>,
@@ -146,23 +147,27 @@ pub(crate) struct Installed {
 }
 
 impl Installed {
-    pub fn new(name: String, version: String, publisher: String, ev: Ev) -> Installed {
-        let product_code = match ev {
-            Ev::Msi => util::stable_guid(&[&name, &version]),
+    pub fn new(name: String, version: String, publisher: String, evidence: Evidence) -> Installed {
+        let product_code = match evidence {
+            Evidence::Msi => util::stable_guid(&[&name, &version]),
             _ => String::new(),
         };
         Installed {
-            ty: match ev {
-                Ev::Msi => "MSI",
-                Ev::Arp => "ARP",
-                Ev::Files => "",
+            ty: match evidence {
+                Evidence::Msi => "MSI",
+                Evidence::Arp => "ARP",
+                Evidence::Files => "",
             },
             product_code,
-            lang: if ev == Ev::Msi { Some(1033) } else { None },
+            lang: if evidence == Evidence::Msi {
+                Some(1033)
+            } else {
+                None
+            },
             name,
             version,
             publisher,
-            ev,
+            evidence,
             install: None,
             location: None,
             arch: None,
@@ -298,7 +303,7 @@ pub(crate) fn write_software(x: &mut Xml, installed: &[Installed], control_at: O
     x.open("Software").start();
     let mut k = 0usize;
     for inst in installed {
-        if inst.ev == Ev::Files {
+        if inst.evidence == Evidence::Files {
             continue;
         }
         let mut name_buf;
@@ -344,7 +349,10 @@ pub(crate) fn write_software(x: &mut Xml, installed: &[Installed], control_at: O
 
 /// Number of installer records (what `control_at` indexes).
 pub(crate) fn installer_count(installed: &[Installed]) -> usize {
-    installed.iter().filter(|i| i.ev != Ev::Files).count()
+    installed
+        .iter()
+        .filter(|i| i.evidence != Evidence::Files)
+        .count()
 }
 
 /// `<Content Name=.. Encoding="base64">...</Content>` holding `data`.
@@ -439,114 +447,6 @@ pub(crate) fn style_of(plan: &Plan) -> Style {
         style.nl = "\r\n";
     }
     style
-}
-
-/// Writes one inventory according to `plan`.
-pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> Written {
-    if plan.windows {
-        write_windows(ctx, rng, index, plan)
-    } else {
-        unix::write(ctx, rng, index, plan)
-    }
-}
-
-fn write_windows(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> Written {
-    let d = windows::device(ctx, rng, index, plan.non_ascii, plan.junk_serial);
-    let mut opts = Opts {
-        quirks: plan.quirks,
-        ..Opts::default()
-    };
-    let agent_id = if plan.agent_id > 0 {
-        Some(util::random_hex(rng, 64, false))
-    } else {
-        None
-    };
-    if plan.agent_id == 2 {
-        opts.agent_id_property.clone_from(&agent_id);
-    }
-    let with_software = !plan.hardware_only;
-    let with_hardware = !plan.audience_user;
-    let mut installed = if with_software {
-        windows::software(&d, rng, &mut opts)
-    } else {
-        Vec::new()
-    };
-    if plan.audience_user {
-        // A per-user inventory only lists what the user installed.
-        installed.retain(|i| i.ev == Ev::Arp);
-        installed.truncate(rng.random_range(3..15));
-        for i in &mut installed {
-            i.files.clear();
-        }
-    }
-    let n_inst = installer_count(&installed);
-    let control_at = if plan.control && n_inst > 0 && with_software {
-        Some(rng.random_range(0..n_inst))
-    } else {
-        if plan.control {
-            opts.control_in_hardware = true;
-        }
-        None
-    };
-
-    let (user, audience) = if plan.audience_user {
-        let login = d.users.first().map_or("user", |u| u.login.as_str());
-        (login.to_string(), "User")
-    } else {
-        ("SYSTEM".to_string(), "Machine")
-    };
-    let tracker = if plan.third_party {
-        *util::pick(rng, &["16.0", "13.0", "12.0.0"])
-    } else {
-        crate::pools::TRACKER_OF_AGENT[d.agent]
-    };
-    let mut x = Xml::new(
-        plan.target + plan.blob.unwrap_or(0) * 4 / 3 + 65_536,
-        style_of(plan),
-    );
-    open_inventory(
-        &mut x,
-        plan.bom,
-        DECL,
-        &Root {
-            tracker,
-            audience,
-            scope: d.org.dns,
-            machine: &d.host,
-            user: &user,
-            username_variant: plan.username_variant,
-            hardware: with_hardware,
-            software: with_software,
-            service_providers: if plan.omit_service_providers || plan.third_party {
-                None
-            } else {
-                Some(false)
-            },
-            datetime: d.now,
-            agent_id: if plan.agent_id == 1 {
-                agent_id.as_deref()
-            } else {
-                None
-            },
-        },
-    );
-    if with_hardware {
-        windows::hardware(&mut x, &d, rng, &opts);
-    }
-    if with_software {
-        write_software(&mut x, &installed, control_at);
-        if !plan.third_party && !plan.audience_user {
-            windows::files(&mut x, ctx, &d, &installed, rng, plan.target);
-        }
-    }
-    content_section(&mut x, rng, plan, d.server, "windows");
-    x.end("Inventory");
-    Written {
-        doc: x.buf,
-        user,
-        host: d.host,
-        stamp: d.now,
-    }
 }
 
 /// Embedded content: a large archive when the plan says so, small middleware scans on some

@@ -9,6 +9,11 @@
 //! configuration and `index` (each file draws from its own ChaCha stream), so a corpus is
 //! byte-identical whatever the number of threads that wrote it.
 //!
+//! [`estate`] writes another kind of corpus: devices reporting over several days, with the
+//! identity troubles reconciliation must handle (renames, re-images, cloned VMs, placeholder
+//! serials, stale devices) and the true device of every file beside it
+//! ([`generate_estate`]).
+//!
 //! ```no_run
 //! let config = ndi_corpora::Config::new(1000, 42);
 //! let summary = ndi_corpora::generate(std::path::Path::new("corpus"), &config)?;
@@ -24,6 +29,7 @@ use rand::Rng;
 use rayon::prelude::*;
 
 mod ctx;
+pub mod estate;
 mod inventory;
 mod others;
 mod pools;
@@ -31,6 +37,8 @@ mod unix;
 mod util;
 mod windows;
 mod xml;
+
+pub use estate::{EstateConfig, generate_estate};
 
 use ctx::Corpus;
 use util::{Rng8, chance};
@@ -346,7 +354,7 @@ pub fn inventory_xml(seed: u64, target_plain_bytes: usize) -> Vec<u8> {
     let ctx = Corpus::new(seed);
     let mut rng = util::stream_rng(seed, u64::MAX - 1);
     let plan = inventory::Plan::clean_windows(target_plain_bytes);
-    inventory::write(&ctx, &mut rng, 0, &plan).doc.into_bytes()
+    write_inventory(&ctx, &mut rng, 0, &plan).doc.into_bytes()
 }
 
 fn build(ctx: &Corpus, config: &Config, index: usize) -> GeneratedFile {
@@ -363,7 +371,7 @@ fn build(ctx: &Corpus, config: &Config, index: usize) -> GeneratedFile {
         Kind::Inventory | Kind::PlainInventory => {
             let third_party = kind == Kind::PlainInventory;
             let plan = inventory::Plan::draw(&mut rng, q, third_party, scale);
-            let w = inventory::write(ctx, &mut rng, index, &plan);
+            let w = write_inventory(ctx, &mut rng, index, &plan);
             let plain_len = w.doc.len();
             if third_party {
                 let name = if chance(&mut rng, 0.5) {
@@ -418,6 +426,20 @@ fn build(ctx: &Corpus, config: &Config, index: usize) -> GeneratedFile {
                 kind,
             }
         }
+    }
+}
+
+/// Writes one inventory according to `plan`, Windows or UNIX.
+fn write_inventory(
+    ctx: &Corpus,
+    rng: &mut Rng8,
+    index: usize,
+    plan: &inventory::Plan,
+) -> inventory::Written {
+    if plan.windows {
+        windows::write(ctx, rng, index, plan)
+    } else {
+        unix::write(ctx, rng, index, plan)
     }
 }
 

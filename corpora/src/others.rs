@@ -4,7 +4,9 @@ use rand::Rng;
 
 use crate::ctx::Corpus;
 use crate::inventory::{self, Root};
-use crate::pools::{self, Ev};
+use crate::pools::software::{Evidence, MICROSOFT};
+use crate::pools::software::{management_agents, office, windows_bundles};
+use crate::pools::windows::unclaimed_files;
 use crate::util::{self, DAY, Rng8, chance, pick};
 use crate::xml::{Style, Xml};
 
@@ -50,20 +52,9 @@ pub(crate) fn usage(ctx: &Corpus, rng: &mut Rng8, index: usize, quirks: bool) ->
     if quirks && chance(rng, 0.02) {
         x.bom();
     }
-    x.line(inventory::DECL);
-    x.line("<!DOCTYPE USAGE PUBLIC \"USAGE\" \"http://www.managesoft.com/usagelog.dtd\">");
-    x.open("USAGE")
-        .a("VERSION", "1.00")
-        .a(
-            "USAGEAGENT",
-            util::pick_str(rng, &["14.2", "16.0", "21.2.0", "23.0.1"]),
-        )
-        .start();
-    x.open("MD")
-        .a("NAME", &host)
-        .a("DOMAIN", org.dns)
-        .a("GUID", &util::random_guid(rng, true))
-        .start();
+    let agent = util::pick_str(rng, USAGE_AGENTS);
+    let guid = util::random_guid(rng, true);
+    open_usage(&mut x, agent, &host, org.dns, &guid);
     let n_users = if chance(rng, 0.08) {
         rng.random_range(3..8)
     } else if chance(rng, 0.25) {
@@ -78,20 +69,12 @@ pub(crate) fn usage(ctx: &Corpus, rng: &mut Rng8, index: usize, quirks: bool) ->
         for &back in weeks {
             let monday = this_monday - back;
             let week_end = (monday + 7).min(day + 1) * DAY;
-            x.open("USAGE")
-                .a("USER", &person.login)
-                .a("DOMAIN", org.netbios)
-                .a("TYPE", "WeeklySummary")
-                .a("STARTDATE", &util::stamp(monday * DAY))
-                .a(
-                    "GUID",
-                    &if chance(rng, 0.5) {
-                        String::new()
-                    } else {
-                        util::random_guid(rng, true)
-                    },
-                )
-                .start();
+            let user_guid = if chance(rng, 0.5) {
+                String::new()
+            } else {
+                util::random_guid(rng, true)
+            };
+            open_user_week(&mut x, &person.login, org.netbios, monday, &user_guid);
             let n_apps = rng.random_range(2..9);
             let mut used: Vec<&str> = Vec::new();
             for _ in 0..n_apps {
@@ -111,7 +94,7 @@ pub(crate) fn usage(ctx: &Corpus, rng: &mut Rng8, index: usize, quirks: bool) ->
 fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i64, end: i64) {
     let (name, version, file, company, desc, product, pversion);
     if chance(rng, 0.15) {
-        let (f, c, p, v) = *pick(rng, pools::UNMATCHED_EXES);
+        let (f, c, p, v) = *pick(rng, unclaimed_files::UNCLAIMED_EXECUTABLES);
         name = String::new();
         version = String::new();
         file = f;
@@ -120,12 +103,13 @@ fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i
         product = p.to_string();
         pversion = v.to_string();
     } else if chance(rng, 0.35) {
-        let (f, d) = *pick(rng, &pools::OFFICE_EXES[..8]);
-        let v = pools::OFFICE_C2R_V[util::skewed_index(rng, pools::OFFICE_C2R_V.len())];
+        let (f, d) = *pick(rng, &office::EXECUTABLES[..8]);
+        let v = office::CLICK_TO_RUN_VERSIONS
+            [util::skewed_index(rng, office::CLICK_TO_RUN_VERSIONS.len())];
         name = "Microsoft 365 Apps for enterprise - en-us".to_string();
         version = v.to_string();
         file = f;
-        company = pools::MS.to_string();
+        company = MICROSOFT.to_string();
         desc = d.to_string();
         product = "Microsoft Office".to_string();
         pversion = v.to_string();
@@ -134,21 +118,21 @@ fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i
         let mut tries = 0;
         loop {
             tries += 1;
-            let bundle = pick(rng, pools::WIN_BUNDLES);
+            let bundle = pick(rng, windows_bundles::WINDOWS_BUNDLES);
             let item = &bundle.items[0];
-            if (item.exes.is_empty() || item.ev == Ev::Files) && tries < 20 {
+            if (item.exes.is_empty() || item.evidence == Evidence::Files) && tries < 20 {
                 continue;
             }
-            let v = item.vs[util::skewed_index(rng, item.vs.len())];
+            let v = item.versions[util::skewed_index(rng, item.versions.len())];
             let (f, d) = if item.exes.is_empty() {
-                ("app.exe", item.nm)
+                ("app.exe", item.name)
             } else {
                 *pick(rng, item.exes)
             };
-            name = item.nm.replace("{v}", v);
+            name = item.name.replace("{v}", v);
             version = v.to_string();
             file = f.rsplit('\\').next().unwrap_or(f);
-            company = item.pb.to_string();
+            company = item.publisher.to_string();
             desc = d.to_string();
             product = name.clone();
             pversion = v.to_string();
@@ -159,18 +143,83 @@ fn app_usage(x: &mut Xml, rng: &mut Rng8, used: &mut Vec<&'static str>, start: i
         return;
     }
     used.push(file);
+    write_app_usage(
+        x,
+        rng,
+        &AppUsage {
+            name: &name,
+            version: &version,
+            file,
+            company: &company,
+            description: &desc,
+            product: &product,
+            product_version: &pversion,
+        },
+        start,
+        end,
+    );
+}
+
+/// The usage agent versions that write `USAGEAGENT`.
+pub(crate) const USAGE_AGENTS: &[&str] = &["14.2", "16.0", "21.2.0", "23.0.1"];
+
+/// Declaration, DOCTYPE, the root `<USAGE>` and the open `<MD>` naming the device.
+pub(crate) fn open_usage(x: &mut Xml, agent: &str, host: &str, domain: &str, guid: &str) {
+    x.line(inventory::DECL);
+    x.line("<!DOCTYPE USAGE PUBLIC \"USAGE\" \"http://www.managesoft.com/usagelog.dtd\">");
+    x.open("USAGE")
+        .a("VERSION", "1.00")
+        .a("USAGEAGENT", agent)
+        .start();
+    x.open("MD")
+        .a("NAME", host)
+        .a("DOMAIN", domain)
+        .a("GUID", guid)
+        .start();
+}
+
+/// The open per-user `<USAGE TYPE="WeeklySummary">` of the week starting on day `monday`.
+pub(crate) fn open_user_week(x: &mut Xml, login: &str, netbios: &str, monday: i64, guid: &str) {
+    x.open("USAGE")
+        .a("USER", login)
+        .a("DOMAIN", netbios)
+        .a("TYPE", "WeeklySummary")
+        .a("STARTDATE", &util::stamp(monday * DAY))
+        .a("GUID", guid)
+        .start();
+}
+
+/// What an `<APPUSAGE>` says about the application (the counters are drawn when written).
+pub(crate) struct AppUsage<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub file: &'a str,
+    pub company: &'a str,
+    pub description: &'a str,
+    pub product: &'a str,
+    pub product_version: &'a str,
+}
+
+/// `<APPUSAGE .../>` with counters drawn for a run between `start` and `end` (seconds).
+pub(crate) fn write_app_usage(
+    x: &mut Xml,
+    rng: &mut Rng8,
+    app: &AppUsage<'_>,
+    start: i64,
+    end: i64,
+) {
     let runtime = (util::lognormal(rng, 5400.0, 1.3) as i64).clamp(5, end - start);
     let active = runtime * rng.random_range(5..70) / 100;
     let sessions = rng.random_range(1..30);
     let last = (start + rng.random_range(0..(end - start).max(1))).min(end - 1);
     x.open("APPUSAGE")
-        .a("NAME", &name)
-        .a("VERSION", &version)
-        .a("FILENAME", file)
-        .a("FILECOMPANY", &company)
-        .a("FILEDESCRIPTION", &desc)
-        .a("FILEPRODUCTNAME", &product)
-        .a("FILEPRODUCTVERSION", &pversion)
+        .a("NAME", app.name)
+        .a("VERSION", app.version)
+        .a("FILENAME", app.file)
+        .a("FILECOMPANY", app.company)
+        .a("FILEDESCRIPTION", app.description)
+        .a("FILEPRODUCTNAME", app.product)
+        .a("FILEPRODUCTVERSION", app.product_version)
         .n("RUNTIME", runtime)
         .n("ACTIVETIME", active)
         .n("SESSIONS", sessions)
@@ -315,7 +364,8 @@ pub(crate) fn disco(ctx: &Corpus, rng: &mut Rng8, index: usize) -> Doc {
         format!("{}-ora-{uid}", site.code.to_lowercase())
     };
     let stamp = ctx.stamp(rng);
-    let tracker = pools::TRACKER_OF_AGENT[util::weighted(rng, &org.agent_weights)];
+    let tracker =
+        management_agents::TRACKER_VERSION_OF_AGENT[util::weighted(rng, &org.agent_weights)];
     let mut x = Xml::new(4096, Style::AGENT);
     x.line(inventory::DECL);
     x.open("Discovery")

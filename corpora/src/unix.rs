@@ -5,7 +5,11 @@ use rand::seq::SliceRandom;
 
 use crate::ctx::Corpus;
 use crate::inventory::{self, Dir, Installed, Plan, Root, Written};
-use crate::pools::{self, Ev};
+use crate::pools::hardware::processors;
+use crate::pools::organisation::people;
+use crate::pools::software::Evidence;
+use crate::pools::software::management_agents;
+use crate::pools::unix::{linux, macos, packages};
 use crate::util::{self, DAY, Rng8, chance, pick};
 use crate::xml::Xml;
 
@@ -21,13 +25,13 @@ pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> 
     let platform = if chance(rng, 0.2) {
         Platform::Mac
     } else {
-        Platform::Linux(rng.random_range(0..pools::LINUX_DISTROS.len()))
+        Platform::Linux(rng.random_range(0..linux::DISTRIBUTIONS.len()))
     };
     let uid = ctx.uid(index);
     let mac = matches!(platform, Platform::Mac);
     let vm = !mac && chance(rng, 0.75);
     let host = if mac {
-        format!("{}s-MacBook-Pro-{uid}", pick(rng, pools::FIRST))
+        format!("{}s-MacBook-Pro-{uid}", pick(rng, people::GIVEN_NAMES))
     } else {
         let role = *pick(
             rng,
@@ -84,7 +88,7 @@ pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> 
     let tracker = if plan.third_party {
         "16.0"
     } else {
-        pools::TRACKER_OF_AGENT[agent]
+        management_agents::TRACKER_VERSION_OF_AGENT[agent]
     };
     let user = if plan.audience_user {
         ctx.person(rng, org, plan.non_ascii).login
@@ -167,7 +171,7 @@ pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> 
             now,
             os_install,
             boot,
-            tz: site.tz,
+            tz: site.utc_offset_minutes,
             agent_id: if plan.agent_id == 2 {
                 agent_id.as_deref()
             } else {
@@ -314,7 +318,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     let (cpu, sockets, cores) = if hw.mac {
         ("Apple M1 Pro", 1u32, 10u32)
     } else {
-        let c = pick(rng, pools::CPU_SERVER);
+        let c = pick(rng, processors::SERVER_PROCESSORS);
         if hw.vm {
             (c.name, *pick(rng, &[2u32, 4, 8]), 1)
         } else {
@@ -354,7 +358,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     instance(x, None);
     match platform {
         Platform::Linux(di) => {
-            let (caption, version, kernel, _, _, publisher) = pools::LINUX_DISTROS[*di];
+            let (caption, version, kernel, _, _, publisher) = linux::DISTRIBUTIONS[*di];
             x.prop("Caption", caption);
             x.prop("CSName", hw.host);
             x.prop("InstallDate", &wmi(hw.os_install));
@@ -523,15 +527,15 @@ fn linux_packages(
     os_install: i64,
     oracle_host: bool,
 ) -> Vec<Installed> {
-    let (_, _, kernel, ty, tag, publisher) = pools::LINUX_DISTROS[di];
+    let (_, _, kernel, ty, tag, publisher) = linux::DISTRIBUTIONS[di];
     let deb = ty == "DEB";
     let median = if deb { 850.0 } else { 650.0 };
     let target = (util::lognormal(rng, median, 0.35) as usize).clamp(150, 3000);
     let mut names: Vec<String> = Vec::with_capacity(target);
     let mut seen = std::collections::HashSet::with_capacity(target * 2);
-    let mut base: Vec<&str> = pools::UNIX_PKGS.to_vec();
+    let mut base: Vec<&str> = packages::BASE_PACKAGES.to_vec();
     base.shuffle(rng);
-    for b in base.iter().take(pools::UNIX_PKGS.len() * 9 / 10) {
+    for b in base.iter().take(packages::BASE_PACKAGES.len() * 9 / 10) {
         let n = if deb {
             b.replace("-libs", "").replace("-devel", "-dev")
         } else {
@@ -544,8 +548,8 @@ fn linux_packages(
     let mut attempts = 0;
     while names.len() < target && attempts < target * 20 {
         attempts += 1;
-        let w = *pick(rng, pools::UNIX_WORDS);
-        let b = *pick(rng, pools::UNIX_PKGS);
+        let w = *pick(rng, packages::MODULE_WORDS);
+        let b = *pick(rng, packages::BASE_PACKAGES);
         let n = match rng.random_range(0..7) {
             0 => format!("perl-{w}"),
             1 => {
@@ -595,7 +599,7 @@ fn linux_packages(
                 tag
             )
         };
-        let mut inst = Installed::new(n.clone(), version, publisher.to_string(), Ev::Arp);
+        let mut inst = Installed::new(n.clone(), version, publisher.to_string(), Evidence::Arp);
         inst.ty = ty;
         inst.lang = None;
         inst.arch = Some(if (h >> 40).is_multiple_of(5) {
@@ -621,7 +625,7 @@ fn linux_packages(
                     .replace(".x86_64", "")
                     .replacen(".1.", &format!(".{}.", k + 1), 1),
                 publisher.to_string(),
-                Ev::Arp,
+                Evidence::Arp,
             );
             inst.ty = ty;
             inst.lang = None;
@@ -630,7 +634,7 @@ fn linux_packages(
             out.push(inst);
         }
     }
-    for (name, version, pb) in pools::LINUX_THIRD_PARTY {
+    for (name, version, pb) in linux::THIRD_PARTY_PACKAGES {
         let p = if name.starts_with("oracle") {
             if oracle_host { 0.9 } else { 0.05 }
         } else {
@@ -641,7 +645,7 @@ fn linux_packages(
                 name.to_string(),
                 version.to_string(),
                 pb.to_string(),
-                Ev::Arp,
+                Evidence::Arp,
             );
             inst.ty = ty;
             inst.lang = None;
@@ -655,7 +659,7 @@ fn linux_packages(
             "acme-tools".to_string(),
             "1.0-1".to_string(),
             "Ferrari & Söhne <it@example.com>".to_string(),
-            Ev::Arp,
+            Evidence::Arp,
         );
         inst.ty = ty;
         inst.lang = None;
@@ -666,13 +670,13 @@ fn linux_packages(
 
 fn mac_software(rng: &mut Rng8, now: i64, os_install: i64, agent: usize) -> Vec<Installed> {
     let mut out = Vec::new();
-    for (name, version, pb) in pools::MAC_APPS {
+    for (name, version, pb) in macos::APPLICATIONS {
         if chance(rng, 0.55) {
             let mut inst = Installed::new(
                 name.to_string(),
                 version.to_string(),
                 pb.to_string(),
-                Ev::Arp,
+                Evidence::Arp,
             );
             inst.ty = "App";
             inst.location = Some(format!("/Applications/{name}.app"));
@@ -680,15 +684,15 @@ fn mac_software(rng: &mut Rng8, now: i64, os_install: i64, agent: usize) -> Vec<
             out.push(inst);
         }
     }
-    for pkg in pools::MAC_PKGS {
+    for pkg in macos::INSTALLER_RECEIPTS {
         if chance(rng, 0.6) {
             let h = util::hash_strs(&[pkg]);
             let version = if pkg.starts_with("com.flexera") {
-                pools::TRACKER_OF_AGENT[agent].to_string()
+                management_agents::TRACKER_VERSION_OF_AGENT[agent].to_string()
             } else {
                 format!("{}.{}.{}", 1 + h % 20, (h >> 8) % 10, (h >> 16) % 100)
             };
-            let mut inst = Installed::new(pkg.to_string(), version, String::new(), Ev::Arp);
+            let mut inst = Installed::new(pkg.to_string(), version, String::new(), Evidence::Arp);
             inst.ty = "pkg";
             inst.install = Some(os_install + rng.random_range(0..(now - os_install).max(DAY)));
             out.push(inst);
@@ -701,7 +705,7 @@ fn unix_files(rng: &mut Rng8, platform: &Platform, oracle_host: bool) -> Vec<Dir
     let mut dirs = Vec::new();
     match platform {
         Platform::Linux(di) => {
-            let (caption, version, ..) = pools::LINUX_DISTROS[*di];
+            let (caption, version, ..) = linux::DISTRIBUTIONS[*di];
             if caption.starts_with("Red Hat") {
                 let major = version.split('.').next().unwrap_or(version);
                 dirs.push(Dir {

@@ -4,8 +4,15 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 use crate::ctx::{Corpus, Org, Person};
-use crate::inventory::{self, FileVer, Opts};
-use crate::pools::{self, Ev, HwKind, HwModel, Item, Site};
+use crate::inventory::{self, FileVer, Opts, Plan, Written};
+use crate::pools::hardware::models::{HardwareKind, HardwareModel};
+use crate::pools::hardware::{components, models, processors};
+use crate::pools::organisation::sites::Site;
+use crate::pools::software::{
+    Evidence, MICROSOFT, Product, hardware_vendor, long_tail, management_agents, office, quirky,
+    windows_bundles,
+};
+use crate::pools::windows::{installer_files, system_files};
 use crate::util::{self, DAY, Rng8, chance, pick};
 use crate::xml::Xml;
 
@@ -80,14 +87,14 @@ pub(crate) struct WinDevice<'c> {
     pub server: bool,
     pub os: &'static WinOs,
     pub ubr: u32,
-    pub hw: &'static HwModel,
+    pub hw: &'static HardwareModel,
     pub vendor: &'static str,
     pub model: &'static str,
     pub serial: String,
     pub uuid: String,
     pub bios_ver: &'static str,
     pub bios_date: i64,
-    pub cpu: &'static pools::Cpu,
+    pub cpu: &'static processors::Processor,
     pub sockets: u32,
     pub vm_cores: u32,
     pub mem_mb: u64,
@@ -109,7 +116,10 @@ impl WinDevice<'_> {
     }
 
     pub fn is_vm(&self) -> bool {
-        matches!(self.hw.kind, HwKind::VmVmware | HwKind::VmHyperV)
+        matches!(
+            self.hw.kind,
+            HardwareKind::VmVmware | HardwareKind::VmHyperV
+        )
     }
 
     fn file_build(&self) -> String {
@@ -136,24 +146,24 @@ pub(crate) fn device<'c>(
     let weights: Vec<u32> = candidates.iter().map(|o| o.weight).collect();
     let os = candidates[util::weighted(rng, &weights)];
     let ubr = rng.random_range(os.ubr.0..=os.ubr.1);
-    let hw: &'static HwModel = if server {
+    let hw: &'static HardwareModel = if server {
         if chance(rng, 0.75) {
             if chance(rng, 0.85) {
-                &pools::HW_VMS[rng.random_range(0..3)]
+                &models::VIRTUAL_MACHINES[rng.random_range(0..3)]
             } else {
-                &pools::HW_VMS[3]
+                &models::VIRTUAL_MACHINES[3]
             }
         } else {
-            pick(rng, pools::HW_SERVERS)
+            pick(rng, models::SERVERS)
         }
     } else if chance(rng, 0.12) {
-        &pools::HW_VMS[rng.random_range(0..4)]
+        &models::VIRTUAL_MACHINES[rng.random_range(0..4)]
     } else {
-        pick(rng, pools::HW_CLIENTS)
+        pick(rng, models::WORKSTATIONS)
     };
     let uuid_bytes: [u8; 16] = rng.random();
     let uuid = uuid_string(&uuid_bytes);
-    let (vendor, model, serial) = if junk_serial && !matches!(hw.kind, HwKind::VmVmware) {
+    let (vendor, model, serial) = if junk_serial && !matches!(hw.kind, HardwareKind::VmVmware) {
         let junk = *pick(
             rng,
             &[
@@ -174,13 +184,13 @@ pub(crate) fn device<'c>(
         (hw.vendor, hw.model, serial_for(rng, hw, &uuid_bytes))
     };
     let cpu = match hw.kind {
-        HwKind::Laptop | HwKind::Desktop => pick(rng, pools::CPU_CLIENT),
-        _ => pick(rng, pools::CPU_SERVER),
+        HardwareKind::Laptop | HardwareKind::Desktop => pick(rng, processors::CLIENT_PROCESSORS),
+        _ => pick(rng, processors::SERVER_PROCESSORS),
     };
     let (sockets, vm_cores) = match hw.kind {
-        HwKind::Laptop | HwKind::Desktop => (1, cpu.cores),
-        HwKind::Server => (if chance(rng, 0.8) { 2 } else { 1 }, cpu.cores),
-        HwKind::VmVmware | HwKind::VmHyperV => {
+        HardwareKind::Laptop | HardwareKind::Desktop => (1, cpu.cores),
+        HardwareKind::Server => (if chance(rng, 0.8) { 2 } else { 1 }, cpu.cores),
+        HardwareKind::VmVmware | HardwareKind::VmHyperV => {
             let vcpus = *pick(rng, &[2u32, 2, 4, 4, 4, 8, 8, 16]);
             if chance(rng, 0.6) {
                 (vcpus, 1)
@@ -190,8 +200,8 @@ pub(crate) fn device<'c>(
         }
     };
     let mem_gb: u64 = match hw.kind {
-        HwKind::Laptop | HwKind::Desktop => *pick(rng, &[8, 16, 16, 16, 32, 32, 64]),
-        HwKind::Server => *pick(rng, &[64, 128, 256, 384, 512]),
+        HardwareKind::Laptop | HardwareKind::Desktop => *pick(rng, &[8, 16, 16, 16, 32, 32, 64]),
+        HardwareKind::Server => *pick(rng, &[64, 128, 256, 384, 512]),
         _ if server => *pick(rng, &[4, 8, 8, 16, 16, 32, 64]),
         _ => *pick(rng, &[4, 8, 8, 16]),
     };
@@ -215,8 +225,8 @@ pub(crate) fn device<'c>(
             )
         } else {
             match hw.kind {
-                HwKind::Laptop => "LT",
-                HwKind::Desktop => "WKS",
+                HardwareKind::Laptop => "LT",
+                HardwareKind::Desktop => "WKS",
                 _ => "VDI",
             }
         };
@@ -268,6 +278,119 @@ pub(crate) fn device<'c>(
     }
 }
 
+/// Writes one Windows inventory according to `plan`: a device drawn for `index`, then its
+/// document.
+pub(crate) fn write(ctx: &Corpus, rng: &mut Rng8, index: usize, plan: &Plan) -> Written {
+    let d = device(ctx, rng, index, plan.non_ascii, plan.junk_serial);
+    let agent_id = if plan.agent_id > 0 {
+        Some(util::random_hex(rng, 64, false))
+    } else {
+        None
+    };
+    write_device(ctx, rng, d, plan, agent_id)
+}
+
+/// Writes the inventory document of device `d` according to `plan`. `agent_id` is written as
+/// the root attribute (`plan.agent_id == 1`) or as a computer-system property (`== 2`).
+pub(crate) fn write_device(
+    ctx: &Corpus,
+    rng: &mut Rng8,
+    d: WinDevice<'_>,
+    plan: &Plan,
+    agent_id: Option<String>,
+) -> Written {
+    let mut opts = Opts {
+        quirks: plan.quirks,
+        ..Opts::default()
+    };
+    if plan.agent_id == 2 {
+        opts.agent_id_property.clone_from(&agent_id);
+    }
+    let with_software = !plan.hardware_only;
+    let with_hardware = !plan.audience_user;
+    let mut installed = if with_software {
+        software(&d, rng, &mut opts)
+    } else {
+        Vec::new()
+    };
+    if plan.audience_user {
+        // A per-user inventory only lists what the user installed.
+        installed.retain(|i| i.evidence == Evidence::Arp);
+        installed.truncate(rng.random_range(3..15));
+        for i in &mut installed {
+            i.files.clear();
+        }
+    }
+    let n_inst = inventory::installer_count(&installed);
+    let control_at = if plan.control && n_inst > 0 && with_software {
+        Some(rng.random_range(0..n_inst))
+    } else {
+        if plan.control {
+            opts.control_in_hardware = true;
+        }
+        None
+    };
+
+    let (user, audience) = if plan.audience_user {
+        let login = d.users.first().map_or("user", |u| u.login.as_str());
+        (login.to_string(), "User")
+    } else {
+        ("SYSTEM".to_string(), "Machine")
+    };
+    let tracker = if plan.third_party {
+        *util::pick(rng, &["16.0", "13.0", "12.0.0"])
+    } else {
+        management_agents::TRACKER_VERSION_OF_AGENT[d.agent]
+    };
+    let mut x = Xml::new(
+        plan.target + plan.blob.unwrap_or(0) * 4 / 3 + 65_536,
+        inventory::style_of(plan),
+    );
+    inventory::open_inventory(
+        &mut x,
+        plan.bom,
+        inventory::DECL,
+        &inventory::Root {
+            tracker,
+            audience,
+            scope: d.org.dns,
+            machine: &d.host,
+            user: &user,
+            username_variant: plan.username_variant,
+            hardware: with_hardware,
+            software: with_software,
+            service_providers: if plan.omit_service_providers || plan.third_party {
+                None
+            } else {
+                Some(false)
+            },
+            datetime: d.now,
+            agent_id: if plan.agent_id == 1 {
+                agent_id.as_deref()
+            } else {
+                None
+            },
+        },
+    );
+    if with_hardware {
+        hardware(&mut x, &d, rng, &opts);
+    }
+    if with_software {
+        inventory::write_software(&mut x, &installed, control_at);
+        if !plan.third_party && !plan.audience_user {
+            files(&mut x, ctx, &d, &installed, rng, plan.target);
+        }
+    }
+    inventory::content_section(&mut x, rng, plan, d.server, "windows");
+    x.end("Inventory");
+    Written {
+        doc: x.buf,
+        user,
+        host: d.host,
+        stamp: d.now,
+    }
+}
+
 /// `4C3B1A42-6E5D-807F-91A2-B3C4D5E6F708` from raw SMBIOS bytes (first three groups little-endian).
 fn uuid_string(b: &[u8; 16]) -> String {
     format!(
@@ -292,9 +415,9 @@ fn uuid_string(b: &[u8; 16]) -> String {
 }
 
 /// Serial numbers in each vendor's format. VMware guests report `VMware-` and the raw UUID bytes.
-pub(crate) fn serial_for(rng: &mut Rng8, hw: &HwModel, uuid: &[u8; 16]) -> String {
+pub(crate) fn serial_for(rng: &mut Rng8, hw: &HardwareModel, uuid: &[u8; 16]) -> String {
     match hw.kind {
-        HwKind::VmVmware => {
+        HardwareKind::VmVmware => {
             let mut s = String::from("VMware-");
             for (i, byte) in uuid.iter().enumerate() {
                 if i == 8 {
@@ -306,7 +429,7 @@ pub(crate) fn serial_for(rng: &mut Rng8, hw: &HwModel, uuid: &[u8; 16]) -> Strin
             }
             s
         }
-        HwKind::VmHyperV => {
+        HardwareKind::VmHyperV => {
             let d = util::random_from(rng, util::DIGITS, 30);
             format!(
                 "{}-{}-{}-{}-{}-{}-{}",
@@ -352,7 +475,7 @@ fn mac(rng: &mut Rng8, oui: &str) -> String {
 
 /// Writes the `<Hardware>` section.
 pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
-    let tz = d.site.tz;
+    let tz = d.site.utc_offset_minutes;
     let wmi = |t: i64| util::wmi_datetime(t, tz);
     x.open("Hardware").start();
 
@@ -392,9 +515,9 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.propn("NumberOfProcessors", d.sockets);
     x.prop("PartOfDomain", "True");
     let pc_type = match d.hw.kind {
-        HwKind::Laptop => "2",
-        HwKind::Desktop => "1",
-        HwKind::Server => "4",
+        HardwareKind::Laptop => "2",
+        HardwareKind::Desktop => "1",
+        HardwareKind::Server => "4",
         _ => "1",
     };
     x.prop("PCSystemType", pc_type);
@@ -431,9 +554,9 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     class(x, "Win32_SystemEnclosure");
     instance(x, None);
     let chassis = match d.hw.kind {
-        HwKind::Laptop => "10",
-        HwKind::Desktop => "35",
-        HwKind::Server => "23",
+        HardwareKind::Laptop => "10",
+        HardwareKind::Desktop => "35",
+        HardwareKind::Server => "23",
         _ => "1",
     };
     x.prop("ChassisTypes", chassis);
@@ -448,10 +571,17 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.prop("BootDevice", "\\Device\\HarddiskVolume1");
     x.propn("BuildNumber", d.os.build);
     x.prop("Caption", d.os.caption);
-    x.prop("CodeSet", if d.site.lang == 1041 { "932" } else { "1252" });
+    x.prop(
+        "CodeSet",
+        if d.site.language_id == 1041 {
+            "932"
+        } else {
+            "1252"
+        },
+    );
     x.prop("CountryCode", d.site.country);
     x.prop("CSName", &d.host);
-    x.propn("CurrentTimeZone", d.site.tz);
+    x.propn("CurrentTimeZone", d.site.utc_offset_minutes);
     let visible_kb = d.mem_mb * 1024 - 300 * 1024;
     x.propn(
         "FreePhysicalMemory",
@@ -460,7 +590,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.prop("InstallDate", &wmi(d.os_install));
     x.prop("LastBootUpTime", &wmi(d.boot));
     x.prop("Locale", d.site.locale);
-    x.prop("Manufacturer", pools::MS);
+    x.prop("Manufacturer", MICROSOFT);
     x.prop(
         "Name",
         &format!(
@@ -472,7 +602,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.propn("OperatingSystemSKU", d.os.sku);
     x.prop("Organization", d.org.company);
     x.prop("OSArchitecture", "64-bit");
-    x.propn("OSLanguage", d.site.lang);
+    x.propn("OSLanguage", d.site.language_id);
     x.prop("OSProductSuite", if d.server { "272" } else { "256" });
     x.prop("OSType", "18");
     x.prop("ProductType", if d.server { "3" } else { "1" });
@@ -510,7 +640,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
         x.prop("Caption", d.cpu.caption);
         x.propn(
             "CurrentClockSpeed",
-            d.cpu.mhz - rng.random_range(0..d.cpu.mhz / 3),
+            d.cpu.max_clock_mhz - rng.random_range(0..d.cpu.max_clock_mhz / 3),
         );
         x.prop("DataWidth", "64");
         x.prop("Description", d.cpu.caption);
@@ -523,20 +653,20 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
                 "198"
             },
         );
-        x.propn("L2CacheSize", d.cpu.l2);
-        x.propn("L3CacheSize", d.cpu.l3);
+        x.propn("L2CacheSize", d.cpu.l2_cache_kb);
+        x.propn("L3CacheSize", d.cpu.l3_cache_kb);
         x.prop("Manufacturer", d.cpu.maker);
-        x.propn("MaxClockSpeed", d.cpu.mhz);
+        x.propn("MaxClockSpeed", d.cpu.max_clock_mhz);
         x.prop("Name", d.cpu.name);
         x.propn("NumberOfCores", cores);
         x.propn("NumberOfEnabledCore", cores);
         x.propn("NumberOfLogicalProcessors", threads);
-        x.prop("ProcessorId", d.cpu.id);
+        x.prop("ProcessorId", d.cpu.processor_id);
         x.prop("ProcessorType", "3");
         let socket = match d.hw.kind {
-            HwKind::VmVmware => format!("CPU #{s:03}"),
-            HwKind::VmHyperV => "None".to_string(),
-            HwKind::Server => format!("CPU{}", s + 1),
+            HardwareKind::VmVmware => format!("CPU #{s:03}"),
+            HardwareKind::VmHyperV => "None".to_string(),
+            HardwareKind::Server => format!("CPU{}", s + 1),
             _ => "U3E1".to_string(),
         };
         x.prop("SocketDesignation", &socket);
@@ -564,8 +694,8 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
 
 fn bios_vendor(d: &WinDevice<'_>) -> &'static str {
     match d.hw.kind {
-        HwKind::VmVmware => "VMware, Inc.",
-        HwKind::VmHyperV => "Microsoft Corporation",
+        HardwareKind::VmVmware => "VMware, Inc.",
+        HardwareKind::VmHyperV => "Microsoft Corporation",
         _ => match d.hw.vendor {
             "LENOVO" | "Lenovo" => "LENOVO",
             "HP" => "HP",
@@ -579,8 +709,8 @@ fn bios_vendor(d: &WinDevice<'_>) -> &'static str {
 
 fn bios_version_string(d: &WinDevice<'_>) -> String {
     match d.hw.kind {
-        HwKind::VmVmware => "INTEL  - 6040000".to_string(),
-        HwKind::VmHyperV => "VRTUAL - 1".to_string(),
+        HardwareKind::VmVmware => "INTEL  - 6040000".to_string(),
+        HardwareKind::VmHyperV => "VRTUAL - 1".to_string(),
         _ => match d.hw.vendor {
             "Dell Inc." => "DELL   - 1072009".to_string(),
             "HP" | "HPE" => "HPQOEM - 0".to_string(),
@@ -593,14 +723,14 @@ fn bios_version_string(d: &WinDevice<'_>) -> String {
 fn memory(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
     class(x, "Win32_PhysicalMemory");
     let (n, vendor_part) = match d.hw.kind {
-        HwKind::VmVmware | HwKind::VmHyperV => (1u64, None),
-        HwKind::Server => (
+        HardwareKind::VmVmware | HardwareKind::VmHyperV => (1u64, None),
+        HardwareKind::Server => (
             (d.mem_mb / 32768).clamp(2, 16),
-            Some(pools::DIMMS[rng.random_range(4..6)]),
+            Some(components::MEMORY_MODULES[rng.random_range(4..6)]),
         ),
         _ => (
             if d.mem_mb >= 16384 { 2 } else { 1 },
-            Some(pools::DIMMS[rng.random_range(0..4)]),
+            Some(components::MEMORY_MODULES[rng.random_range(0..4)]),
         ),
     };
     for i in 0..n {
@@ -625,7 +755,7 @@ fn memory(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
                 x.prop("DeviceLocator", "RAM slot #0");
                 x.prop(
                     "Manufacturer",
-                    if d.hw.kind == HwKind::VmVmware {
+                    if d.hw.kind == HardwareKind::VmVmware {
                         "VMware Virtual RAM"
                     } else {
                         "Microsoft Corporation"
@@ -649,10 +779,10 @@ fn disks(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
     class(x, "Win32_DiskDrive");
     instance(x, None);
     let model = match d.hw.kind {
-        HwKind::VmVmware => "VMware Virtual disk SCSI Disk Device",
-        HwKind::VmHyperV => "Microsoft Virtual Disk",
-        HwKind::Server => "DELL PERC H740P Mini SCSI Disk Device",
-        _ => pick(rng, pools::DISKS_PHYS),
+        HardwareKind::VmVmware => "VMware Virtual disk SCSI Disk Device",
+        HardwareKind::VmHyperV => "Microsoft Virtual Disk",
+        HardwareKind::Server => "DELL PERC H740P Mini SCSI Disk Device",
+        _ => pick(rng, components::PHYSICAL_DISKS),
     };
     x.prop("Caption", model);
     x.prop("DeviceID", "\\\\.\\PHYSICALDRIVE0");
@@ -729,15 +859,15 @@ fn network(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
     class(x, "Win32_NetworkAdapterConfiguration");
     let mut adapters: Vec<(&str, &str, Option<&str>)> = Vec::new(); // description, service, OUI if IP
     match d.hw.kind {
-        HwKind::VmVmware => {
+        HardwareKind::VmVmware => {
             adapters.push(("vmxnet3 Ethernet Adapter", "vmxnet3ndis6", Some("00:50:56")))
         }
-        HwKind::VmHyperV => adapters.push((
+        HardwareKind::VmHyperV => adapters.push((
             "Microsoft Hyper-V Network Adapter",
             "netvsc",
             Some("00:15:5D"),
         )),
-        HwKind::Server => {
+        HardwareKind::Server => {
             adapters.push((
                 "Broadcom NetXtreme Gigabit Ethernet",
                 "b57nd60a",
@@ -745,7 +875,7 @@ fn network(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
             ));
             adapters.push(("Broadcom NetXtreme Gigabit Ethernet #2", "b57nd60a", None));
         }
-        HwKind::Laptop => {
+        HardwareKind::Laptop => {
             adapters.push((
                 "Intel(R) Ethernet Connection (13) I219-LM",
                 "e1dexpress",
@@ -760,14 +890,14 @@ fn network(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
             adapters.push(("Microsoft Wi-Fi Direct Virtual Adapter", "vwifimp", None));
             adapters.push(("Microsoft Wi-Fi Direct Virtual Adapter #2", "vwifimp", None));
         }
-        HwKind::Desktop => adapters.push((
+        HardwareKind::Desktop => adapters.push((
             "Intel(R) Ethernet Connection (17) I219-LM",
             "e1dexpress",
             Some("3C:52:82"),
         )),
     }
     if !d.is_vm() || !d.server {
-        for (desc, svc) in pools::WIN_MINIPORTS {
+        for (desc, svc) in components::WINDOWS_MINIPORT_ADAPTERS {
             adapters.push((desc, svc, None));
         }
     }
@@ -833,9 +963,9 @@ fn video(x: &mut Xml, d: &WinDevice<'_>) {
     class(x, "Win32_VideoController");
     instance(x, None);
     let (name, driver, ram) = match d.hw.kind {
-        HwKind::VmVmware => ("VMware SVGA 3D", "9.17.7.3", "4194304"),
-        HwKind::VmHyperV => ("Microsoft Hyper-V Video", "10.0.20348.1", "0"),
-        HwKind::Server => ("Matrox G200eR2", "9.15.1.224", "16777216"),
+        HardwareKind::VmVmware => ("VMware SVGA 3D", "9.17.7.3", "4194304"),
+        HardwareKind::VmHyperV => ("Microsoft Hyper-V Video", "10.0.20348.1", "0"),
+        HardwareKind::Server => ("Matrox G200eR2", "9.15.1.224", "16777216"),
         _ => (
             "Intel(R) Iris(R) Xe Graphics",
             "31.0.101.4502",
@@ -879,7 +1009,10 @@ fn login_profiles(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
         x.prop("FullName", &u.full_name());
         x.prop(
             "LastLogon",
-            &util::wmi_datetime(d.now - rng.random_range(0..30 * DAY), d.site.tz),
+            &util::wmi_datetime(
+                d.now - rng.random_range(0..30 * DAY),
+                d.site.utc_offset_minutes,
+            ),
         );
         x.prop("Name", &name);
         x.propn("NumberOfLogons", rng.random_range(1..4000));
@@ -915,7 +1048,7 @@ fn registry(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
         x,
         Some("HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation"),
     );
-    x.prop("TimeZoneKeyName", d.site.tz_key);
+    x.prop("TimeZoneKeyName", d.site.time_zone_key);
     x.end("Instance");
     if let Some(v) = &opts.office_c2r_version {
         instance(
@@ -1010,39 +1143,55 @@ pub(crate) fn software(
     };
 
     // The agent that wrote this file.
-    let agent_v = pools::FLEXERA_AGENT.vs[d.agent.min(pools::FLEXERA_AGENT.vs.len() - 1)];
+    let agent_v = management_agents::FLEXERA_INVENTORY_AGENT.versions[d
+        .agent
+        .min(management_agents::FLEXERA_INVENTORY_AGENT.versions.len() - 1)];
     push_item(
         &mut out,
-        &pools::FLEXERA_AGENT,
+        &management_agents::FLEXERA_INVENTORY_AGENT,
         agent_v,
         install_time(rng),
         rng,
     );
     if chance(rng, 0.96) {
-        let sec = &pools::WIN_SECURITY[d.org.security];
-        let v = sec.vs[util::skewed_index(rng, sec.vs.len())];
+        let sec = &management_agents::ENDPOINT_PROTECTION[d.org.security];
+        let v = sec.versions[util::skewed_index(rng, sec.versions.len())];
         push_item(&mut out, sec, v, install_time(rng), rng);
     }
     if d.org.configmgr && chance(rng, 0.93) {
-        let v = pools::CONFIGMGR.vs[util::skewed_index(rng, pools::CONFIGMGR.vs.len())];
-        push_item(&mut out, &pools::CONFIGMGR, v, install_time(rng), rng);
+        let v = management_agents::CONFIGURATION_MANAGER_CLIENT.versions[util::skewed_index(
+            rng,
+            management_agents::CONFIGURATION_MANAGER_CLIENT
+                .versions
+                .len(),
+        )];
+        push_item(
+            &mut out,
+            &management_agents::CONFIGURATION_MANAGER_CLIENT,
+            v,
+            install_time(rng),
+            rng,
+        );
     }
     match d.hw.kind {
-        HwKind::VmVmware => {
-            let t = &pools::VMWARE_TOOLS;
-            let v = t.vs[util::skewed_index(rng, t.vs.len())];
+        HardwareKind::VmVmware => {
+            let t = &hardware_vendor::VMWARE_TOOLS;
+            let v = t.versions[util::skewed_index(rng, t.versions.len())];
             push_item(&mut out, t, v, d.os_install, rng);
         }
-        HwKind::Laptop | HwKind::Desktop => {
-            let oem: &[Item] = match d.vendor {
-                "Dell Inc." => pools::OEM_DELL,
-                "HP" => pools::OEM_HP,
-                "LENOVO" => pools::OEM_LENOVO,
+        HardwareKind::Laptop | HardwareKind::Desktop => {
+            let oem: &[Product] = match d.vendor {
+                "Dell Inc." => hardware_vendor::DELL_UTILITIES,
+                "HP" => hardware_vendor::HP_UTILITIES,
+                "LENOVO" => hardware_vendor::LENOVO_UTILITIES,
                 _ => &[],
             };
-            for it in oem.iter().chain(pools::OEM_DRIVERS.iter()) {
+            for it in oem
+                .iter()
+                .chain(hardware_vendor::PHYSICAL_DRIVER_PACKAGES.iter())
+            {
                 if chance(rng, 0.6) {
-                    let v = it.vs[util::skewed_index(rng, it.vs.len())];
+                    let v = it.versions[util::skewed_index(rng, it.versions.len())];
                     push_item(&mut out, it, v, d.os_install, rng);
                 }
             }
@@ -1056,19 +1205,28 @@ pub(crate) fn software(
         office(&mut out, d, rng, opts, t);
     }
 
-    for bundle in pools::WIN_BUNDLES {
-        let p = f64::from(if d.server { bundle.srv } else { bundle.ws }) / 100.0;
+    for bundle in windows_bundles::WINDOWS_BUNDLES {
+        let p = f64::from(if d.server {
+            bundle.server_percent
+        } else {
+            bundle.workstation_percent
+        }) / 100.0;
         if !chance(rng, p) {
             continue;
         }
-        let max_len = bundle.items.iter().map(|i| i.vs.len()).max().unwrap_or(1);
+        let max_len = bundle
+            .items
+            .iter()
+            .map(|i| i.versions.len())
+            .max()
+            .unwrap_or(1);
         let vi = util::skewed_index(rng, max_len);
         let t = install_time(rng);
         for it in bundle.items {
-            let v = it.vs[vi.min(it.vs.len() - 1)];
+            let v = it.versions[vi.min(it.versions.len() - 1)];
             push_item(&mut out, it, v, t, rng);
-            if it.nm.starts_with("Microsoft SQL Server 20") && it.nm.ends_with("(64-bit)") {
-                let year = if it.nm.contains("2019") {
+            if it.name.starts_with("Microsoft SQL Server 20") && it.name.ends_with("(64-bit)") {
+                let year = if it.name.contains("2019") {
                     "2019"
                 } else {
                     "2022"
@@ -1079,9 +1237,9 @@ pub(crate) fn software(
     }
 
     if opts.quirks {
-        for it in pools::QUIRKY_PRODUCTS {
+        for it in quirky::NAMES_NEEDING_ESCAPES {
             if chance(rng, 0.02) {
-                push_item(&mut out, it, it.vs[0], install_time(rng), rng);
+                push_item(&mut out, it, it.versions[0], install_time(rng), rng);
             }
         }
     }
@@ -1098,7 +1256,7 @@ pub(crate) fn software(
             name.clone(),
             version.clone(),
             d.org.company.to_string(),
-            Ev::Msi,
+            Evidence::Msi,
         );
         inst.install = Some(install_time(rng));
         inst.files.push(inventory::Dir {
@@ -1112,8 +1270,8 @@ pub(crate) fn software(
     let median_tail = if d.server { 4.0 } else { 9.0 };
     let n_tail = (util::lognormal(rng, median_tail, 0.9) as usize).min(250);
     for _ in 0..n_tail {
-        let vendor = *pick(rng, pools::TAIL_VENDORS);
-        let noun = *pick(rng, pools::TAIL_NOUNS);
+        let vendor = *pick(rng, long_tail::VENDORS);
+        let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
         let short = vendor
             .split([',', ' '])
             .next()
@@ -1125,12 +1283,13 @@ pub(crate) fn software(
         }
         let h = util::hash_strs(&[&name]);
         let version = format!("{}.{}.{}", 1 + h % 12, (h >> 8) % 10, (h >> 16) % 3000);
-        let ev = if h.is_multiple_of(3) {
-            Ev::Arp
+        let evidence = if h.is_multiple_of(3) {
+            Evidence::Arp
         } else {
-            Ev::Msi
+            Evidence::Msi
         };
-        let mut inst = inventory::Installed::new(name.clone(), version, vendor.to_string(), ev);
+        let mut inst =
+            inventory::Installed::new(name.clone(), version, vendor.to_string(), evidence);
         inst.install = Some(install_time(rng));
         if h.is_multiple_of(4) {
             let dir = format!(
@@ -1150,8 +1309,8 @@ pub(crate) fn software(
 
     // Windows Installer keeps an icon directory per product.
     for inst in out.iter_mut() {
-        if inst.ev == Ev::Msi && chance(rng, 0.25) {
-            let icon = *pick(rng, pools::INSTALLER_ICONS);
+        if inst.evidence == Evidence::Msi && chance(rng, 0.25) {
+            let icon = *pick(rng, installer_files::INSTALLER_ICON_FILES);
             inst.files.push(inventory::Dir {
                 path: format!("C:\\Windows\\Installer\\{}", inst.product_code),
                 files: vec![(icon.to_string(), String::new())],
@@ -1167,22 +1326,23 @@ pub(crate) fn software(
     out
 }
 
-fn push_item(out: &mut Vec<inventory::Installed>, it: &Item, v: &str, t: i64, rng: &mut Rng8) {
-    let name = it.nm.replace("{v}", v);
-    let mut inst = inventory::Installed::new(name, v.to_string(), it.pb.to_string(), it.ev);
-    if it.ev == Ev::Arp {
+fn push_item(out: &mut Vec<inventory::Installed>, it: &Product, v: &str, t: i64, rng: &mut Rng8) {
+    let name = it.name.replace("{v}", v);
+    let mut inst =
+        inventory::Installed::new(name, v.to_string(), it.publisher.to_string(), it.evidence);
+    if it.evidence == Evidence::Arp {
         let key = it
-            .nm
+            .name
             .split("{v}")
             .next()
-            .unwrap_or(it.nm)
+            .unwrap_or(it.name)
             .trim()
             .to_string();
         if chance(rng, 0.5) && !key.is_empty() {
             inst.product_code = key;
         }
     }
-    inst.install = if it.ev == Ev::Arp && chance(rng, 0.12) {
+    inst.install = if it.evidence == Evidence::Arp && chance(rng, 0.12) {
         None
     } else {
         Some(t)
@@ -1195,7 +1355,7 @@ fn push_item(out: &mut Vec<inventory::Installed>, it: &Item, v: &str, t: i64, rn
         } else {
             format!("C:\\Program Files\\{}", it.dir)
         };
-        if it.ev == Ev::Arp && chance(rng, 0.4) {
+        if it.evidence == Evidence::Arp && chance(rng, 0.4) {
             inst.location = Some(format!("{base}\\"));
         }
         inst.files = inventory::group_exes(&base, it.exes);
@@ -1211,19 +1371,20 @@ fn office(
     t: i64,
 ) {
     if d.org.office_c2r {
-        let v = pools::OFFICE_C2R_V[util::skewed_index(rng, pools::OFFICE_C2R_V.len())];
+        let v = office::CLICK_TO_RUN_VERSIONS
+            [util::skewed_index(rng, office::CLICK_TO_RUN_VERSIONS.len())];
         opts.office_c2r_version = Some(v.to_string());
         let mut main = inventory::Installed::new(
             "Microsoft 365 Apps for enterprise - en-us".to_string(),
             v.to_string(),
-            pools::MS.to_string(),
-            Ev::Arp,
+            MICROSOFT.to_string(),
+            Evidence::Arp,
         );
         main.product_code = "O365ProPlusRetail - en-us".to_string();
         main.install = Some(t);
         main.files = inventory::group_exes(
             "C:\\Program Files\\Microsoft Office\\root\\Office16",
-            pools::OFFICE_EXES,
+            office::EXECUTABLES,
         );
         main.files.push(inventory::Dir {
             path: "C:\\Program Files\\Common Files\\microsoft shared\\ClickToRun".to_string(),
@@ -1246,8 +1407,8 @@ fn office(
         let mut onenote = inventory::Installed::new(
             "Microsoft OneNote - en-us".to_string(),
             v.to_string(),
-            pools::MS.to_string(),
-            Ev::Arp,
+            MICROSOFT.to_string(),
+            Evidence::Arp,
         );
         onenote.product_code = "OneNoteFreeRetail - en-us".to_string();
         onenote.install = Some(t);
@@ -1256,8 +1417,8 @@ fn office(
             let mut c = inventory::Installed::new(
                 format!("Office 16 Click-to-Run {comp} Component"),
                 v.to_string(),
-                pools::MS.to_string(),
-                Ev::Msi,
+                MICROSOFT.to_string(),
+                Evidence::Msi,
             );
             c.install = Some(t);
             out.push(c);
@@ -1278,8 +1439,8 @@ fn office(
                 let mut e = inventory::Installed::new(
                     name.to_string(),
                     v.to_string(),
-                    pools::MS.to_string(),
-                    Ev::Arp,
+                    MICROSOFT.to_string(),
+                    Evidence::Arp,
                 );
                 e.product_code = code.to_string();
                 e.install = Some(t);
@@ -1288,12 +1449,12 @@ fn office(
         }
     } else {
         let v = "16.0.4266.1001";
-        for (name, mid) in pools::OFFICE_MSI_COMPONENTS {
+        for (name, mid) in office::MSI_COMPONENTS {
             let mut c = inventory::Installed::new(
                 name.to_string(),
                 v.to_string(),
-                pools::MS.to_string(),
-                Ev::Msi,
+                MICROSOFT.to_string(),
+                Evidence::Msi,
             );
             c.product_code = format!("{{90160000-{mid}-0000000FF1CE}}");
             c.install = Some(t);
@@ -1306,7 +1467,7 @@ fn office(
         {
             first.files = inventory::group_exes(
                 "C:\\Program Files\\Microsoft Office\\Office16",
-                pools::OFFICE_EXES,
+                office::EXECUTABLES,
             );
         }
         // Patches of an MSI Office show up as separate entries.
@@ -1332,8 +1493,12 @@ fn office(
                 "Update"
             };
             let name = format!("{kind} for {product} (KB{kb}) 64-Bit Edition");
-            let mut c =
-                inventory::Installed::new(name, String::new(), pools::MS.to_string(), Ev::Msi);
+            let mut c = inventory::Installed::new(
+                name,
+                String::new(),
+                MICROSOFT.to_string(),
+                Evidence::Msi,
+            );
             c.install = Some(t + rng.random_range(0..(d.now - t).max(DAY)));
             out.push(c);
         }
@@ -1377,7 +1542,7 @@ fn user_profile(out: &mut Vec<inventory::Installed>, u: &Person, rng: &mut Rng8,
             desc.to_string(),
             version.to_string(),
             company.to_string(),
-            Ev::Files,
+            Evidence::Files,
         );
         inst.install = Some(t);
         inst.files.push(inventory::Dir {
@@ -1400,7 +1565,7 @@ fn user_profile(out: &mut Vec<inventory::Installed>, u: &Person, rng: &mut Rng8,
                 desc.to_string(),
                 version.to_string(),
                 company.to_string(),
-                Ev::Files,
+                Evidence::Files,
             );
             inst.install = Some(t);
             inst.files.push(inventory::Dir {
@@ -1451,7 +1616,7 @@ pub(crate) fn files(
                 name,
                 Some(FileVer {
                     version: &v,
-                    company: pools::MS,
+                    company: MICROSOFT,
                     description: desc,
                     product: msft,
                     product_version: &v,
@@ -1469,13 +1634,13 @@ pub(crate) fn files(
             &format!("C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\{defender_v}-0"),
         )
         .start();
-    for (name, desc) in pools::DEFENDER {
+    for (name, desc) in system_files::DEFENDER_FILES {
         inventory::file_entry(
             x,
             name,
             Some(FileVer {
                 version: defender_v,
-                company: pools::MS,
+                company: MICROSOFT,
                 description: desc,
                 product: msft,
                 product_version: defender_v,
@@ -1519,10 +1684,14 @@ pub(crate) fn files(
 
     // The Windows directories, as long as the size budget allows (always, in realistic sizes).
     let sys_dirs: [SysDir<'_>; 7] = [
-        ("C:\\Windows", pools::WINDIR, 1.0),
-        ("C:\\Windows\\SysWOW64", pools::SYSTEM32, 0.55),
-        ("C:\\Windows\\System32", pools::SYSTEM32, 0.92),
-        ("C:\\Windows\\System32\\drivers", pools::DRIVERS, 0.9),
+        ("C:\\Windows", system_files::WINDOWS_DIRECTORY_FILES, 1.0),
+        ("C:\\Windows\\SysWOW64", system_files::SYSTEM32_FILES, 0.55),
+        ("C:\\Windows\\System32", system_files::SYSTEM32_FILES, 0.92),
+        (
+            "C:\\Windows\\System32\\drivers",
+            system_files::DRIVER_FILES,
+            0.9,
+        ),
         (
             "C:\\Windows\\System32\\WindowsPowerShell\\v1.0",
             &[
@@ -1531,10 +1700,10 @@ pub(crate) fn files(
             ],
             1.0,
         ),
-        ("C:\\Windows\\System32\\wbem", pools::WBEM, 1.0),
+        ("C:\\Windows\\System32\\wbem", system_files::WBEM_FILES, 1.0),
         (
             "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319",
-            pools::NETFX,
+            system_files::DOTNET_FRAMEWORK_TOOLS,
             1.0,
         ),
     ];
@@ -1550,7 +1719,7 @@ pub(crate) fn files(
                     name,
                     Some(FileVer {
                         version: "4.8.9032.0",
-                        company: pools::MS,
+                        company: MICROSOFT,
                         description: desc,
                         product: "Microsoft® .NET Framework",
                         product_version: "4.8.9032.0",
@@ -1560,8 +1729,8 @@ pub(crate) fn files(
             }
         } else {
             write_sys(x, list, keep, rng);
-            if path.ends_with("drivers") && d.hw.kind == HwKind::VmVmware {
-                write_sys(x, pools::DRIVERS_VMWARE, 1.0, rng);
+            if path.ends_with("drivers") && d.hw.kind == HardwareKind::VmVmware {
+                write_sys(x, system_files::VMWARE_DRIVER_FILES, 1.0, rng);
             }
         }
         x.end("Directory");
@@ -1569,12 +1738,12 @@ pub(crate) fn files(
 
     // WinSxS: the component store holds several revisions of every system file.
     let mut comps: Vec<(usize, usize)> = (0..3)
-        .flat_map(|arch| (0..pools::SYSTEM32.len()).map(move |c| (arch, c)))
+        .flat_map(|arch| (0..system_files::SYSTEM32_FILES.len()).map(move |c| (arch, c)))
         .collect();
     comps.shuffle(rng);
     let revs_per = 8u32;
     'sxs: for (arch, c) in comps {
-        let (name, desc) = pools::SYSTEM32[c];
+        let (name, desc) = system_files::SYSTEM32_FILES[c];
         let stem = name
             .rsplit_once('.')
             .map_or(name, |(s, _)| s)
@@ -1607,7 +1776,7 @@ pub(crate) fn files(
                 name,
                 Some(FileVer {
                     version: &ver,
-                    company: pools::MS,
+                    company: MICROSOFT,
                     description: desc,
                     product: msft,
                     product_version: &ver,
@@ -1629,8 +1798,8 @@ pub(crate) fn files(
 
 /// One directory of a local software depot (`D:\\Sources\\...`), unique per `n`.
 pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
-    let vendor = *pick(rng, pools::TAIL_VENDORS);
-    let noun = *pick(rng, pools::TAIL_NOUNS);
+    let vendor = *pick(rng, long_tail::VENDORS);
+    let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
     let short = vendor
         .split([',', ' '])
         .next()
@@ -1675,7 +1844,7 @@ pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
 /// A Windows Installer package cache directory (random GUID).
 pub(crate) fn package_cache_dir(x: &mut Xml, rng: &mut Rng8, patch_base: i64) {
     let g = util::random_guid(rng, true);
-    let (exe, product, version) = *pick(rng, pools::CACHE_EXES);
+    let (exe, product, version) = *pick(rng, installer_files::PACKAGE_CACHE_EXECUTABLES);
     x.open("Directory")
         .a(
             "Path",
@@ -1687,7 +1856,7 @@ pub(crate) fn package_cache_dir(x: &mut Xml, rng: &mut Rng8, patch_base: i64) {
         exe,
         Some(FileVer {
             version,
-            company: pools::MS,
+            company: MICROSOFT,
             description: product,
             product,
             product_version: version,

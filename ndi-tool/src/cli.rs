@@ -122,9 +122,18 @@ pub enum Command {
         after_help = "Example:\n  ndi-tool completions bash > /etc/bash_completion.d/ndi-tool"
     )]
     Completions(CompletionsArgs),
-    /// Write a realistic, deterministic corpus of generated files for tests and benchmarks.
-    #[command(after_help = "Example:\n  ndi-tool generate --out /tmp/corpus --count 1000 --seed 7")]
+    /// Write a realistic, deterministic corpus of generated files for tests and benchmarks, or
+    /// (`--estate`) an estate of devices over several days with the true device of every file.
+    #[command(
+        after_help = "Examples:\n  ndi-tool generate --out /tmp/corpus --count 1000 --seed 7\n  ndi-tool generate --estate --out /tmp/estate --devices 200 --days 14 --seed 7"
+    )]
     Generate(GenerateArgs),
+    /// Receive agent uploads over HTTP (ManageSoftRL-compatible) into an incoming folder.
+    #[command(long_about = crate::commands::serve::ABOUT, after_help = crate::commands::serve::EXAMPLES)]
+    Serve(crate::commands::serve::ServeArgs),
+    /// Upload files or folders to a receiver (`PUT URL/<name>`), as agents and beacons do.
+    #[command(long_about = crate::commands::upload::ABOUT, after_help = crate::commands::upload::EXAMPLES)]
+    Upload(crate::commands::upload::UploadArgs),
 }
 
 /// Flags of `validate`.
@@ -230,6 +239,16 @@ pub struct GenerateArgs {
     /// Seed: the same seed gives byte-identical files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Write an estate with known truth instead: one folder per day of inventories and usage
+    /// files, with `truth.csv` (the device of every file), `devices.csv` and `usage.csv`.
+    #[arg(long, conflicts_with = "count")]
+    pub estate: bool,
+    /// Number of devices of the estate.
+    #[arg(long, requires = "estate", default_value_t = 100)]
+    pub devices: usize,
+    /// Number of days of the estate (one folder each, from 2026-11-01).
+    #[arg(long, requires = "estate", default_value_t = 14)]
+    pub days: u32,
 }
 
 /// Flags of `diff`.

@@ -8,6 +8,8 @@ mod policy;
 mod reconcile;
 mod rewrite;
 mod schedule;
+pub mod serve;
+pub mod upload;
 mod validate;
 
 use anyhow::Result;
@@ -43,6 +45,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schedule(args) => schedule::run(&args),
         Command::Policy(args) => policy::run(&args),
         Command::Reconcile(args) => reconcile::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Upload(args) => upload::run(&args),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
