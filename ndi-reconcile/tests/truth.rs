@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use arrow_array::RecordBatch;
 use arrow_array::cast::AsArray;
+use arrow_array::{Array, RecordBatch};
 use ndi_corpora::estate::{Estate, EstateConfig, EstateKind};
 use ndi_load::tables::Table;
 use ndi_load::{Decoder, Status};
@@ -17,14 +17,14 @@ fn texts(b: &RecordBatch, col: &str) -> Vec<String> {
     let a = b.column_by_name(col).unwrap().as_string::<i32>();
     (0..a.len())
         .map(|i| {
-            a.is_valid(i)
-                .then(|| a.value(i).to_string())
-                .unwrap_or_default()
+            if a.is_valid(i) {
+                a.value(i).to_string()
+            } else {
+                String::new()
+            }
         })
         .collect()
 }
-
-use arrow_array::Array;
 
 #[test]
 fn the_estate_is_reconciled_as_its_truth_says() {
