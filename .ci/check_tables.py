@@ -132,6 +132,28 @@ def input_values(input_dir):
     return values, len(files)
 
 
+def check_documented_reader_settings(out_dir, manifest, con):
+    """What docs/TABLES.md ("Reading the tables") says readers show, and its pyarrow setting."""
+    import pyarrow.dataset as ds
+    docs = os.path.join(out_dir, "documents")
+    loaded_at = pq.read_table(docs).schema.field("loaded_at").type
+    if str(loaded_at) != "timestamp[ms, tz=UTC]":
+        fail(f"pyarrow reads loaded_at as {loaded_at}, TABLES.md says timestamp[ms, tz=UTC]")
+    if manifest.get("partition"):
+        plain = pq.read_table(docs).schema.field("load_date").type
+        if pa.types.is_date(plain):
+            fail("pyarrow now reads load_date as a date without the partitioning: update TABLES.md")
+        part = ds.partitioning(pa.schema([("load_date", pa.date32())]), flavor="hive")
+        typed = pq.read_table(docs, partitioning=part).schema.field("load_date").type
+        if typed != pa.date32():
+            fail(f"with TABLES.md's partitioning pyarrow reads load_date as {typed}")
+        pattern = os.path.join(docs, "**", "*.parquet")
+        duck = con.sql(f"SELECT typeof(load_date), typeof(loaded_at) FROM read_parquet('{pattern}', hive_partitioning = true) LIMIT 1").fetchall()[0]
+        if duck != ("DATE", "TIMESTAMP WITH TIME ZONE"):
+            fail(f"DuckDB reads load_date, loaded_at as {duck}, TABLES.md says DATE, TIMESTAMP WITH TIME ZONE")
+    print("ok  reader settings of TABLES.md (pyarrow load_date as date, loaded_at with its zone)")
+
+
 def main():
     input_dir, out_dir, doc_path = sys.argv[1:4]
     manifest = json.load(open(os.path.join(out_dir, "_manifest.json")))
@@ -166,6 +188,7 @@ def main():
                 for s in render(v):
                     in_tables[norm(s)] += 1
         print(f"ok  {table:20} {expected_rows:8} rows  {len(files)} file(s)")
+    check_documented_reader_settings(out_dir, manifest, con)
     values, nfiles = input_values(input_dir)
     if manifest["inputs"]["total"] != nfiles:
         fail(f"manifest accounts for {manifest['inputs']['total']} inputs, folder has {nfiles}")

@@ -63,6 +63,7 @@
 pub mod escape;
 pub mod inputs;
 pub mod load;
+pub mod sniff;
 pub mod store;
 pub mod tables;
 

@@ -495,3 +495,77 @@ fn decoder_gives_the_loaders_rows() {
         );
     }
 }
+
+#[test]
+fn the_same_bytes_twice_are_loaded_once_in_parallel_and_in_the_decoder() {
+    use arrow_array::StringArray;
+    let doc: std::sync::Arc<[u8]> = std::sync::Arc::from(
+        &br#"<Inventory MachineName="pc1"><Hardware><Class Name="C"><Instance>
+            <Property Name="P" Value="1"/></Instance></Class></Hardware></Inventory>"#[..],
+    );
+    let other: std::sync::Arc<[u8]> = std::sync::Arc::from(&doc[..doc.len() - 1]);
+    let memory = |name: &str, bytes: &std::sync::Arc<[u8]>| Input::Memory {
+        name: name.into(),
+        bytes: bytes.clone(),
+    };
+    // Twelve inputs over two chunks; the copies come after their original in input order.
+    let mut inputs = vec![memory("first", &doc), memory("broken", &other)];
+    for i in 0..10 {
+        inputs.push(memory(&format!("copy{i}"), &doc));
+    }
+    for threads in [1, 4] {
+        let sink = CollectSink::new();
+        let options = LoadOptions {
+            threads: Some(threads),
+            ..LoadOptions::default()
+        };
+        let summary = load(&inputs, &options, &&sink, &Progress::default()).unwrap();
+        assert_eq!(
+            (summary.ok, summary.rejected, summary.duplicate),
+            (1, 1, 10)
+        );
+        assert_eq!(summary.rows[Table::Hardware.index()], 1);
+        let docs = sink.batches(Table::Documents);
+        let mut statuses = Vec::new();
+        for b in &docs {
+            let col = |name: &str| {
+                b.column_by_name(name)
+                    .unwrap()
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .unwrap()
+                    .clone()
+            };
+            let (path, status, of) = (col("source_path"), col("status"), col("duplicate_of"));
+            for r in 0..b.num_rows() {
+                statuses.push((
+                    path.value(r).to_string(),
+                    status.value(r).to_string(),
+                    of.is_valid(r).then(|| of.value(r).to_string()),
+                ));
+            }
+        }
+        assert_eq!(statuses[0], ("first".into(), "ok".into(), None));
+        assert_eq!(statuses[1].1, "rejected");
+        for s in &statuses[2..] {
+            assert_eq!((s.1.as_str(), s.2.as_deref()), ("duplicate", Some("first")));
+        }
+    }
+    let mut decoder = ndi_load::Decoder::new(LoadOptions::default());
+    assert_eq!(
+        decoder.decode("a", &doc).unwrap().status,
+        ndi_load::Status::Ok
+    );
+    let again = decoder.decode("b", &doc).unwrap();
+    assert_eq!(again.status, ndi_load::Status::Duplicate);
+    assert_eq!(again.duplicate_of.as_deref(), Some("a"));
+    assert_eq!(decoder.summary().rows[Table::Hardware.index()], 0);
+    let hardware: usize = decoder
+        .flush()
+        .unwrap()
+        .iter()
+        .filter(|(t, _)| *t == Table::Hardware)
+        .map(|(_, b)| b.num_rows())
+        .sum();
+    assert_eq!(hardware, 1);
+}

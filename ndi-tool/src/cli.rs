@@ -267,6 +267,22 @@ pub struct DiffArgs {
     /// Only the exit status and errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// One line per document pair: records added, removed and changed per section.
+    #[arg(long, conflicts_with = "json")]
+    pub stat: bool,
+    /// Compare only these sections (comma-separated: header, hardware, installers, files,
+    /// content, service_providers, usage, vdi, discovery, policies, packages, events,
+    /// triggers, ...; documents for documents on one side only).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "SECTIONS",
+        conflicts_with = "ignore"
+    )]
+    pub only: Vec<String>,
+    /// Leave these sections out (comma-separated, as for --only).
+    #[arg(long, value_delimiter = ',', value_name = "SECTIONS")]
+    pub ignore: Vec<String>,
 }
 
 /// Flags of `inspect`.

@@ -64,6 +64,12 @@ pub fn chain(err: &anyhow::Error) -> String {
     text
 }
 
+/// `1 file`, `2 files`: a count with its noun in the right number.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,7 +191,12 @@ fn invalid_and_missing_files_exit_2() {
         stderr.contains("mismatched-end.ndi:1:38") && stderr.contains("[xml-syntax]"),
         "{stderr}"
     );
-    assert_eq!(text(&out.stdout), "");
+    // What was read before the error is shown (issue 17), the error itself on stderr.
+    assert!(
+        text(&out.stdout).contains("Complete         no"),
+        "{}",
+        text(&out.stdout)
+    );
 
     let out = run(&["inspect", "--json", "/no/such/file.ndi"]);
     assert_eq!(out.status.code(), Some(2));

@@ -138,7 +138,9 @@ fn a_file_over_the_size_limit_is_refused_by_every_command_without_reading_it() {
     // The loader made a `rejected` row for it, with the limit's rule.
     let documents = std::fs::read_dir(out.join("documents"))
         .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
         .collect::<String>();
     let row: serde_json::Value = serde_json::from_str(documents.trim()).unwrap();
     assert_eq!(row["status"], "rejected", "{row}");

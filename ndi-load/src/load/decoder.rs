@@ -2,7 +2,9 @@
 
 use arrow_array::RecordBatch;
 
-use crate::load::document::{Source, Worker};
+use std::collections::HashMap;
+
+use crate::load::document::{Original, Source, Worker, document_id};
 use crate::load::{BatchSink, DocumentOutcome, LoadError, LoadOptions, LoadSummary};
 use crate::tables::Table;
 
@@ -20,6 +22,8 @@ pub struct Decoder {
     worker: Worker,
     ready: Ready,
     summary: LoadSummary,
+    /// The name each `document_id` was first decoded under.
+    seen: HashMap<String, String>,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -53,11 +57,14 @@ impl Decoder {
             worker: Worker::new(&options),
             ready: Ready::default(),
             summary: LoadSummary::default(),
+            seen: HashMap::new(),
         }
     }
 
     /// Reads one document, recorded with `name` as its `source_path`. The outcome is its
-    /// `documents` row: whether it loaded and, if not, the error with its position.
+    /// `documents` row: whether it loaded and, if not, the error with its position. A
+    /// document with the same bytes as one decoded before by this decoder is not loaded
+    /// again: its status is `duplicate`, with the first one's name in `duplicate_of`.
     ///
     /// # Errors
     ///
@@ -65,8 +72,21 @@ impl Decoder {
     /// document is an outcome, not an error.
     pub fn decode(&mut self, name: &str, bytes: &[u8]) -> Result<DocumentOutcome, LoadError> {
         let source = Source::Bytes { name, bytes };
-        self.worker
-            .load_document(source, &mut self.ready, &mut self.summary)
+        let id = document_id(bytes);
+        let copy_of = self.seen.get(&id).map(|first| Original {
+            document_id: id.clone(),
+            source_path: first.clone(),
+        });
+        let outcome = self.worker.load_document(
+            source,
+            copy_of.as_ref(),
+            &mut self.ready,
+            &mut self.summary,
+        )?;
+        if copy_of.is_none() {
+            self.seen.insert(id, name.to_string());
+        }
+        Ok(outcome)
     }
 
     /// Every row decoded so far, as batches of at most the batch size, in decoding order

@@ -18,6 +18,9 @@ pub enum Status {
     Warning,
     /// Not loaded: the error says why.
     Rejected,
+    /// Not loaded again: the same bytes as an input earlier in the input list (same
+    /// `document_id`), whose path is in `duplicate_of`.
+    Duplicate,
 }
 
 impl Status {
@@ -27,6 +30,7 @@ impl Status {
             Status::Ok => "ok",
             Status::Warning => "warning",
             Status::Rejected => "rejected",
+            Status::Duplicate => "duplicate",
         }
     }
 }
@@ -62,12 +66,58 @@ pub struct DocumentOutcome {
     pub quarantined_to: Option<PathBuf>,
     /// Why a rejected file could not be moved (it stays where it was).
     pub quarantine_error: Option<String>,
+    /// With status `duplicate`: the `source_path` of the input with the same bytes that was
+    /// loaded.
+    pub duplicate_of: Option<String>,
+    /// For a rejected document that is not XML at all, what it looks like
+    /// ([`crate::sniff::looks_like`]); its `documents` row then has the rule `unknown-format`.
+    pub looks_like: Option<String>,
+}
+
+impl DocumentOutcome {
+    /// Why it was rejected, as one line without the file name: what it looks like when it is
+    /// not XML at all, then the reader's error (position, element path, rule).
+    pub fn reason(&self) -> Option<String> {
+        let e = self.error.as_ref()?;
+        // The file is in `source_path`; the message keeps position, path and rule.
+        let mut text = e.to_string();
+        if let Some(file) = &e.location().file {
+            let prefix = format!("{}:", file.display());
+            if let Some(rest) = text.strip_prefix(&prefix) {
+                // Without a position (an error found before reading), `file: message`.
+                text = rest.trim_start().to_string();
+            }
+        }
+        Some(match &self.looks_like {
+            Some(looks) => format!("{looks} (reading it as XML: {text}) [unknown-format]"),
+            None => text,
+        })
+    }
+
+    /// The rule of the rejection: `unknown-format` for a file that is not XML at all, else
+    /// the reader's.
+    pub fn rule(&self) -> Option<&'static str> {
+        match (&self.error, &self.looks_like) {
+            (Some(_), Some(_)) => Some("unknown-format"),
+            (Some(e), None) => Some(e.rule()),
+            (None, _) => None,
+        }
+    }
 }
 
 /// The document id of `bytes`: the first 128 bits of their BLAKE3 hash, in hex.
 pub fn document_id(bytes: &[u8]) -> String {
     let hash = blake3::hash(bytes);
     hash.to_hex()[..32].to_string()
+}
+
+/// The input that was loaded, of several with the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Original {
+    /// Its `document_id` (the hash of the bytes they share).
+    pub(crate) document_id: String,
+    /// Its `source_path`.
+    pub(crate) source_path: String,
 }
 
 /// Where one document's bytes come from.
@@ -117,21 +167,25 @@ impl Worker {
         }
     }
 
+    /// Loads chunk `index`: `inputs`, with `copies[i]` the earlier input `inputs[i]` is a
+    /// byte-for-byte copy of, if any.
     pub(crate) fn run_chunk<F: SinkFactory>(
         &mut self,
         index: usize,
         inputs: &[Input],
+        copies: &[Option<Original>],
         factory: &F,
         progress: &Progress,
     ) -> Result<LoadSummary, LoadError> {
         let mut sink = factory.open(index)?;
         let mut summary = LoadSummary::default();
-        for input in inputs {
+        for (i, input) in inputs.iter().enumerate() {
             let source = match input {
                 Input::Path(path) => Source::Path(path),
                 Input::Memory { name, bytes } => Source::Bytes { name, bytes },
             };
-            let mut outcome = self.load_document(source, &mut sink, &mut summary)?;
+            let copy_of = copies.get(i).and_then(Option::as_ref);
+            let mut outcome = self.load_document(source, copy_of, &mut sink, &mut summary)?;
             if outcome.status == Status::Rejected {
                 bump(&progress.rejected, 1);
                 if let (Some(dir), Input::Path(path)) = (&self.options.quarantine, input) {
@@ -222,17 +276,20 @@ impl Worker {
 
     /// Loads one document: its rows and its `documents` row, counted in `summary`; the
     /// batches that filled go to `sink`.
+    /// A document whose bytes hash to `copy_of`'s id is not read: its row says `duplicate`.
     pub(crate) fn load_document<S: BatchSink>(
         &mut self,
         source: Source<'_>,
+        copy_of: Option<&Original>,
         sink: &mut S,
         summary: &mut LoadSummary,
     ) -> Result<DocumentOutcome, LoadError> {
-        let outcome = self.read_rows(source, sink, summary)?;
+        let outcome = self.read_rows(source, copy_of, sink, summary)?;
         match outcome.status {
             Status::Ok => summary.ok += 1,
             Status::Warning => summary.warning += 1,
             Status::Rejected => summary.rejected += 1,
+            Status::Duplicate => summary.duplicate += 1,
         }
         summary.bytes_on_disk += outcome.bytes_on_disk;
         summary.bytes_xml += outcome.bytes_xml.unwrap_or(0);
@@ -254,6 +311,7 @@ impl Worker {
     fn read_rows<S: BatchSink>(
         &mut self,
         source: Source<'_>,
+        copy_of: Option<&Original>,
         sink: &mut S,
         summary: &mut LoadSummary,
     ) -> Result<DocumentOutcome, LoadError> {
@@ -272,6 +330,8 @@ impl Worker {
             content_bytes_omitted: 0,
             quarantined_to: None,
             quarantine_error: None,
+            duplicate_of: None,
+            looks_like: None,
         };
         // The file's bytes are taken out of the worker while it reads them.
         let mut raw = std::mem::take(&mut self.raw);
@@ -295,6 +355,14 @@ impl Worker {
         outcome.document_id = document_id(bytes);
         outcome.bytes_on_disk = bytes.len() as u64;
         outcome.compressed = Compression::detect(bytes) == Compression::Gzip;
+        // Checked on the bytes read now: a file changed since it was found to be a copy is
+        // loaded as what it is now.
+        if let Some(original) = copy_of.filter(|o| o.document_id == outcome.document_id) {
+            outcome.status = Status::Duplicate;
+            outcome.duplicate_of = Some(original.source_path.clone());
+            self.raw = raw;
+            return Ok(outcome);
+        }
         let start = self.tables.lens();
         let result = match self.read_document(bytes, &mut outcome, OnFull::Stop) {
             Ok(Loaded::Stopped) => {
@@ -340,6 +408,10 @@ impl Worker {
                 )));
             }
             Err(e) => {
+                if crate::sniff::may_explain(e.rule()) {
+                    let head = &bytes[..bytes.len().min(crate::sniff::HEAD_BYTES)];
+                    outcome.looks_like = crate::sniff::looks_like(head, &outcome.source_path);
+                }
                 outcome.error = Some(e);
                 self.take_back(start, sink, summary)?;
             }
@@ -358,18 +430,7 @@ impl Worker {
         let b: &mut TableBuilder = self.tables.get(Table::Documents);
         let err = o.error.as_ref();
         let pos = err.and_then(|e| e.location().position);
-        let error_text = err.map(|e| {
-            // The file is in `source_path`; the message keeps position, path and rule.
-            let mut e2 = e.to_string();
-            if let Some(file) = &e.location().file {
-                let prefix = format!("{}:", file.display());
-                if let Some(rest) = e2.strip_prefix(&prefix) {
-                    // Without a position (an error found before reading), `file: message`.
-                    e2 = rest.trim_start().to_string();
-                }
-            }
-            e2
-        });
+        let error_text = o.reason();
         b.text(col::documents::document_id, Some(&o.document_id))
             .text(col::documents::source_path, Some(&o.source_path))
             .text(col::documents::format, o.format.map(Format::name))
@@ -384,7 +445,7 @@ impl Worker {
             )
             .text(col::documents::status, Some(o.status.name()))
             .text(col::documents::error, error_text.as_deref())
-            .text(col::documents::error_rule, err.map(Error::rule))
+            .text(col::documents::error_rule, o.rule())
             .int64(
                 col::documents::error_line,
                 pos.and_then(|p| i64::try_from(p.line).ok()),
@@ -415,6 +476,7 @@ impl Worker {
                 i64::try_from(o.content_bytes_omitted).ok(),
             )
             .utc_timestamp(col::documents::loaded_at, Some(self.options.loaded_at))
+            .text(col::documents::duplicate_of, o.duplicate_of.as_deref())
             .end_row();
     }
 }
@@ -434,10 +496,7 @@ fn write_batches<S: BatchSink>(
 
 /// What `NAME.reason.txt` says beside a quarantined file.
 fn reason_text(path: &Path, outcome: &DocumentOutcome) -> String {
-    let reason = outcome
-        .error
-        .as_ref()
-        .map_or_else(|| "rejected".to_string(), ToString::to_string);
+    let reason = outcome.reason().unwrap_or_else(|| "rejected".to_string());
     format!(
         "source: {}\ndocument_id: {}\nreason: {reason}\n",
         path.display(),

@@ -15,6 +15,7 @@ pub mod quarantine;
 mod rows;
 mod sink;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -161,12 +162,14 @@ impl std::fmt::Debug for Progress {
 /// What a load did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoadSummary {
-    /// Inputs per status: ok, warning, rejected.
+    /// Inputs loaded without warnings.
     pub ok: u64,
     /// Inputs loaded with warnings.
     pub warning: u64,
     /// Inputs rejected.
     pub rejected: u64,
+    /// Inputs not loaded because an earlier input has the same bytes (status `duplicate`).
+    pub duplicate: u64,
     /// Rows written per table, in [`Table::ALL`](crate::tables::Table::ALL) order.
     pub rows: [u64; crate::tables::Table::COUNT],
     /// Bytes on disk of all inputs.
@@ -183,6 +186,7 @@ impl LoadSummary {
         self.ok += other.ok;
         self.warning += other.warning;
         self.rejected += other.rejected;
+        self.duplicate += other.duplicate;
         for (a, b) in self.rows.iter_mut().zip(other.rows) {
             *a += b;
         }
@@ -193,7 +197,7 @@ impl LoadSummary {
 
     /// Inputs seen.
     pub fn files(&self) -> u64 {
-        self.ok + self.warning + self.rejected
+        self.ok + self.warning + self.rejected + self.duplicate
     }
 }
 
@@ -204,6 +208,11 @@ pub fn chunk_size(inputs: usize) -> usize {
 }
 
 /// Loads `inputs` in parallel, handing batches to sinks made by `factory` (one per chunk).
+///
+/// Inputs with the same bytes (the same `document_id`) are loaded once: the first in input
+/// order is loaded, each later one gets only a `documents` row with status `duplicate` and
+/// the first one's `source_path` in `duplicate_of`, so that joins on `document_id` count a
+/// document once. Only inputs of equal size are hashed to find them before the load.
 ///
 /// Workers take chunks from a shared queue, largest first (by size as given), so that the
 /// last chunks to finish are small ones and no thread waits long at the end for another
@@ -220,15 +229,24 @@ pub fn load<F: SinkFactory>(
         pool = pool.num_threads(n.max(1));
     }
     let pool = pool.build()?;
-    let chunks: Vec<&[Input]> = inputs.chunks(chunk_size(inputs.len())).collect();
-    let order = pool.install(|| largest_first(&chunks));
+    let size = chunk_size(inputs.len());
+    let chunks: Vec<&[Input]> = inputs.chunks(size).collect();
+    let (order, copies) = pool.install(|| {
+        let sizes: Vec<u64> = inputs.par_iter().map(Input::size_hint).collect();
+        (
+            largest_first(&chunks, &sizes),
+            copies(inputs, &sizes, &options.limits),
+        )
+    });
     let next = AtomicUsize::new(0);
     let results: Vec<Mutex<Option<Result<LoadSummary, LoadError>>>> =
         chunks.iter().map(|_| Mutex::new(None)).collect();
     pool.broadcast(|_| {
         let mut worker = document::Worker::new(options);
         while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let result = worker.run_chunk(index, chunks[index], factory, progress);
+            let start = index * size;
+            let copies = &copies[start..start + chunks[index].len()];
+            let result = worker.run_chunk(index, chunks[index], copies, factory, progress);
             if let Ok(mut slot) = results[index].lock() {
                 *slot = Some(result);
             }
@@ -248,15 +266,64 @@ pub fn load<F: SinkFactory>(
     Ok(summary)
 }
 
-/// Chunk indices by total size as given, largest first (ties in input order).
-fn largest_first(chunks: &[&[Input]]) -> Vec<usize> {
-    let sizes: Vec<u64> = chunks
-        .par_iter()
-        .map(|chunk| chunk.iter().map(Input::size_hint).sum())
+/// Chunk indices by total size as given (`sizes` per input), largest first (ties in input
+/// order).
+fn largest_first(chunks: &[&[Input]], sizes: &[u64]) -> Vec<usize> {
+    let mut offset = 0;
+    let totals: Vec<u64> = chunks
+        .iter()
+        .map(|chunk| {
+            let total = sizes[offset..offset + chunk.len()].iter().sum();
+            offset += chunk.len();
+            total
+        })
         .collect();
     let mut order: Vec<usize> = (0..chunks.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    order.sort_by_key(|&i| std::cmp::Reverse(totals[i]));
     order
+}
+
+/// For each input, the earlier input it is a byte-for-byte copy of (the first in input order
+/// with the same hash), if any. Only inputs whose size (`sizes`) another input shares can be
+/// copies, so only those are read here; a file that cannot be read now is left to the load,
+/// which says why.
+fn copies(
+    inputs: &[Input],
+    sizes: &[u64],
+    limits: &ndi_format::Limits,
+) -> Vec<Option<document::Original>> {
+    let mut by_size: HashMap<u64, usize> = HashMap::new();
+    for &size in sizes {
+        *by_size.entry(size).or_default() += 1;
+    }
+    let hashes: Vec<Option<String>> = inputs
+        .par_iter()
+        .zip(sizes)
+        .map_init(Vec::new, |buffer, (input, size)| {
+            if by_size.get(size).copied().unwrap_or(0) < 2 {
+                return None;
+            }
+            match input {
+                Input::Memory { bytes, .. } => Some(document::document_id(bytes)),
+                Input::Path(path) => ndi_format::read_file(path, buffer, limits)
+                    .ok()
+                    .map(|()| document::document_id(buffer)),
+            }
+        })
+        .collect();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    hashes
+        .iter()
+        .enumerate()
+        .map(|(i, hash)| {
+            let hash = hash.as_deref()?;
+            let original = *first.entry(hash).or_insert(i);
+            (original != i).then(|| document::Original {
+                document_id: hash.to_string(),
+                source_path: inputs[original].name(),
+            })
+        })
+        .collect()
 }
 
 /// Bumps a progress counter.
@@ -280,7 +347,8 @@ mod tests {
         let inputs: Vec<Input> = [5, 1, 1, 9, 2, 2, 0, 4].into_iter().map(memory).collect();
         // Chunks of two: sizes 6, 10, 4, 4.
         let chunks: Vec<&[Input]> = inputs.chunks(2).collect();
-        assert_eq!(largest_first(&chunks), vec![1, 0, 2, 3]);
-        assert!(largest_first(&[]).is_empty());
+        let sizes: Vec<u64> = inputs.iter().map(Input::size_hint).collect();
+        assert_eq!(largest_first(&chunks, &sizes), vec![1, 0, 2, 3]);
+        assert!(largest_first(&[], &[]).is_empty());
     }
 }

@@ -60,6 +60,7 @@ impl Manifest {
             ("ok", summary.ok),
             ("warning", summary.warning),
             ("rejected", summary.rejected),
+            ("duplicate", summary.duplicate),
         ]);
         let rows = Table::ALL
             .iter()

@@ -98,6 +98,21 @@ const TEXT_STATISTICS: [&str; 8] = [
     "machine_name",
 ];
 
+/// The `created_by` of our Parquet files, in the form readers parse
+/// (`<application> version <semver> (build <build>)`; Java readers distrust the statistics of
+/// a file whose `created_by` they cannot parse): `ndi-tool version 0.1.0 (build parquet-rs
+/// 60.0.0)`, the build naming the Parquet writer library.
+pub fn created_by() -> String {
+    let writer = parquet::file::properties::DEFAULT_CREATED_BY;
+    let library = writer
+        .rsplit_once(" version ")
+        .map_or_else(|| writer.to_string(), |(name, v)| format!("{name} {v}"));
+    format!(
+        "ndi-tool version {} (build {library})",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// Writer settings for `table`: zstd (level 1: most of the size gain at a fraction of the
 /// time), dictionary encoding except on near-unique text, statistics on numbers, timestamps
 /// and the text columns readers filter on.
@@ -106,7 +121,7 @@ fn properties(table: Table) -> WriterProperties {
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Chunk)
-        .set_created_by(format!("ndi-tool {}", env!("CARGO_PKG_VERSION")));
+        .set_created_by(created_by());
     for field in table.schema().fields() {
         let name = field.name().as_str();
         let column = ColumnPath::from(name);
@@ -294,19 +309,32 @@ fn open_part(
             parquet_schema(table),
             Some(properties(table)),
         )?),
-        FileFormat::Jsonl => TableFile::Jsonl(arrow_json::LineDelimitedWriter::new(file)),
+        // Every column in every object, null or not: a reader that infers the schema from
+        // the data (Polars, DuckDB) must not lose a column that happens to be null.
+        FileFormat::Jsonl => TableFile::Jsonl(
+            arrow_json::WriterBuilder::new()
+                .with_explicit_nulls(true)
+                .build::<_, arrow_json::writer::LineDelimited>(file),
+        ),
     };
     Ok((writer, tmp, target))
 }
 
 /// Writes an empty part for each table with no rows in this run, so every table opens (the
-/// parts appear with the others at [`FileSinkFactory::commit`]).
+/// parts appear with the others at [`FileSinkFactory::commit`]). For JSON lines, whose files
+/// carry no schema (an empty one none at all), also writes each table's schema beside its
+/// parts ([`SCHEMA_FILE`]).
 pub fn write_empty_tables(
     factory: &FileSinkFactory,
     rows: &[u64; Table::COUNT],
 ) -> Result<(), LoadError> {
     let layout = &factory.layout;
     let format = factory.format;
+    if format == FileFormat::Jsonl {
+        for table in Table::ALL {
+            write_schema_file(layout, table)?;
+        }
+    }
     let mut sink = ChunkFiles {
         factory: factory.clone(),
         index: 0,
@@ -319,4 +347,60 @@ pub fn write_empty_tables(
         }
     }
     sink.finish()
+}
+
+/// The file beside a JSON-lines table's parts (`OUT/<table>/_schema.json`) that gives its
+/// columns and types, for readers that would otherwise infer them from the data (see
+/// [`schema_json`]). No reader's `*.jsonl` glob matches it.
+pub const SCHEMA_FILE: &str = "_schema.json";
+
+/// The schema of `table` as JSON: `columns`, a list of `name`, `type` (as `TABLES.md` names
+/// it) and `nullable`, and `duckdb`, an object of column name to DuckDB type ready for
+/// `read_json(..., columns = ...)`.
+pub fn schema_json(table: Table) -> serde_json::Value {
+    let schema = table.schema();
+    let columns: Vec<serde_json::Value> = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "name": f.name(),
+                "type": crate::tables::type_name(f.data_type()),
+                "nullable": f.is_nullable(),
+            })
+        })
+        .collect();
+    let duckdb: serde_json::Map<String, serde_json::Value> = schema
+        .fields()
+        .iter()
+        .map(|f| (f.name().clone(), duckdb_type(f.data_type()).into()))
+        .collect();
+    serde_json::json!({ "table": table.name(), "columns": columns, "duckdb": duckdb })
+}
+
+/// The DuckDB type that reads a column of type `t` from JSON lines.
+fn duckdb_type(t: &DataType) -> &'static str {
+    match t {
+        DataType::Int64 => "BIGINT",
+        DataType::Int32 => "INTEGER",
+        DataType::Boolean => "BOOLEAN",
+        DataType::Date32 => "DATE",
+        DataType::Timestamp(_, None) => "TIMESTAMP",
+        DataType::Timestamp(_, Some(_)) => "TIMESTAMPTZ",
+        DataType::Map(_, _) => "MAP(VARCHAR, VARCHAR)",
+        _ => "VARCHAR",
+    }
+}
+
+/// Writes `OUT/<table>/_schema.json` (atomically: it is the same for every run).
+fn write_schema_file(layout: &Layout, table: Table) -> Result<(), LoadError> {
+    let dir = layout.root.join(table.name());
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let target = dir.join(SCHEMA_FILE);
+    let tmp = dir.join(format!(".{SCHEMA_FILE}.tmp"));
+    let text = serde_json::to_string_pretty(&schema_json(table))
+        .map_err(|e| LoadError::Sink(format!("schema: {e}")))?;
+    std::fs::write(&tmp, text + "\n").map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, &target).map_err(io_err(&target))?;
+    Ok(())
 }

@@ -42,9 +42,9 @@ impl Column {
             DataType::Date32 => Column::Date(Date32Builder::new()),
             DataType::Map(_, _) => Column::Map(Box::new(MapBuilder::new(
                 Some(MapFieldNames {
-                    entry: "entries".into(),
-                    key: "keys".into(),
-                    value: "values".into(),
+                    entry: super::schema::MAP_ENTRIES.into(),
+                    key: super::schema::MAP_KEY.into(),
+                    value: super::schema::MAP_VALUE.into(),
                 }),
                 StringBuilder::new(),
                 StringBuilder::new(),

@@ -152,6 +152,7 @@ contract! {
         encoding: Text,
         content_bytes_omitted: Int64,
         loaded_at: UtcTimestamp required,
+        duplicate_of: Text,
     }
     /// One row per `.ndi` document.
     Inventories inventories {
@@ -317,13 +318,21 @@ impl Table {
     }
 }
 
+/// The names the Parquet format specification gives a MAP's repeated group and its fields
+/// (readers such as Polars and pyarrow show them).
+pub(crate) const MAP_ENTRIES: &str = "key_value";
+/// See [`MAP_ENTRIES`].
+pub(crate) const MAP_KEY: &str = "key";
+/// See [`MAP_ENTRIES`].
+pub(crate) const MAP_VALUE: &str = "value";
+
 /// The type of `attributes` columns: a map from attribute name to value.
 pub fn attributes_type() -> DataType {
     let entries = Field::new(
-        "entries",
+        MAP_ENTRIES,
         DataType::Struct(Fields::from(vec![
-            Field::new("keys", DataType::Utf8, false),
-            Field::new("values", DataType::Utf8, true),
+            Field::new(MAP_KEY, DataType::Utf8, false),
+            Field::new(MAP_VALUE, DataType::Utf8, true),
         ])),
         false,
     );

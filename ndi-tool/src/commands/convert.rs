@@ -2,7 +2,7 @@
 //! `--format ndi|ndi.gz` hands over to [`rewrite`](super::rewrite).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ use ndi_load::load::{
     DocumentOutcome, Input, LoadOptions, LoadSummary, Progress, RowOptions, Status, load,
 };
 use ndi_load::store::{
-    FileFormat, FileSinkFactory, Layout, Manifest, write_empty_tables, write_manifest,
+    DirLock, FileFormat, FileSinkFactory, Layout, Manifest, write_empty_tables, write_manifest,
 };
 use ndi_load::tables::Table;
 
@@ -47,6 +47,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the quarantine folder {}", dir.display()))?;
     }
+    // One run at a time per output and quarantine folder, held until this run ends.
+    let _locks = lock_folders(&args.out, args.quarantine.as_deref())?;
     let options = LoadOptions {
         threads: args.threads,
         batch_size: args.batch_size.unwrap_or(LoadOptions::default().batch_size),
@@ -80,53 +82,104 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     let earlier = layout
         .earlier_parts()
         .with_context(|| format!("looking at {}", args.out.display()))?;
-    if let Some(first) = earlier.first()
-        && !args.overwrite
-    {
-        anyhow::bail!(
-            "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
-            args.out.display(),
-            earlier.len(),
-            first.display()
-        );
-    }
-    // A killed run's hidden parts go now (no reader sees them); an earlier run's visible parts
+    // Hidden parts are an interrupted run's (this run holds the lock, so no other run is
+    // writing them) and no reader ever saw them: they go now. An earlier run's visible parts
     // go only when this run's are complete, just before they appear.
     let (hidden, replace): (Vec<PathBuf>, Vec<PathBuf>) = earlier.into_iter().partition(|p| {
         p.file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'))
     });
+    if let Some(first) = replace.first()
+        && !args.overwrite
+    {
+        anyhow::bail!(
+            "{} already holds tables from an earlier run ({} files, e.g. {}): use --overwrite to replace them, or another --out",
+            args.out.display(),
+            replace.len(),
+            first.display()
+        );
+    }
     for path in &hidden {
         std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+    }
+    let manifest_tmp = args.out.join("._manifest.json.tmp");
+    let manifest_left = std::fs::remove_file(&manifest_tmp).is_ok();
+    if !hidden.is_empty() || manifest_left {
+        error_line(&format!(
+            "{}: note: an earlier run into this folder was interrupted; removed its {} temporary files (no reader saw them)",
+            args.out.display(),
+            hidden.len() + usize::from(manifest_left)
+        ));
     }
     let inputs: Vec<Input> = files.iter().map(|f| Input::Path(f.path.clone())).collect();
     let factory = FileSinkFactory::new(layout.clone(), format);
     let verbose = args.verbose;
     let quiet = args.quiet;
+    // On a terminal, every line goes through the bar's own printer, so that it appears above
+    // the bar and the bar is drawn again below it.
+    let bar = (std::io::stderr().is_terminal() && !quiet).then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            // `wide_msg` is cut to the terminal's width: a line that wrapped would leave stale
+            // copies of the bar on a narrow terminal.
+            indicatif::ProgressStyle::with_template(
+                "{bar:20} {pos}/{len} files  ETA {eta}  {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let say = {
+        let bar = bar.clone();
+        move |text: &str| match &bar {
+            Some(bar) => bar.println(crate::output::escape_controls(text)),
+            None => error_line(text),
+        }
+    };
+    let quarantined = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let progress = Progress {
-        observer: Some(Box::new(move |o: &DocumentOutcome| {
-            if let Some(e) = &o.quarantine_error {
-                error_line(&format!(
-                    "{}: error: could not move it to the quarantine folder ({e}); it stays where it is",
-                    o.source_path
+        observer: Some(Box::new({
+            let quarantined = quarantined.clone();
+            let say = say.clone();
+            move |o: &DocumentOutcome| {
+                if let Some(e) = &o.quarantine_error {
+                    say(&format!(
+                        "{}: error: could not move it to the quarantine folder ({e}); it stays where it is",
+                        o.source_path
+                    ));
+                }
+                if let Some(first) = &o.duplicate_of {
+                    if !quiet {
+                        say(&format!(
+                            "{}: duplicate of {first} (the same bytes): not loaded again",
+                            o.source_path
+                        ));
+                    }
+                    return;
+                }
+                // A rejected file is an error: reported even with --quiet.
+                let rejected = o.status == Status::Rejected;
+                if !(rejected || (verbose && !quiet)) {
+                    return;
+                }
+                let detail = match (o.reason(), o.warnings.first()) {
+                    (Some(reason), _) => format!(": {reason}"),
+                    (None, Some(w)) => format!(": {w}"),
+                    (None, None) => String::new(),
+                };
+                let moved = match &o.quarantined_to {
+                    Some(to) => {
+                        quarantined.fetch_add(1, Ordering::Relaxed);
+                        format!("; moved to {} (reason beside it)", to.display())
+                    }
+                    None => String::new(),
+                };
+                say(&format!(
+                    "{}: {}{detail}{moved}",
+                    o.source_path,
+                    o.status.name()
                 ));
             }
-            // A rejected file is an error: reported even with --quiet.
-            let rejected = o.status == Status::Rejected;
-            if !(rejected || (verbose && !quiet)) {
-                return;
-            }
-            let detail = match (&o.error, o.warnings.first()) {
-                (Some(e), _) => format!(
-                    ": {}",
-                    e.to_string()
-                        .trim_start_matches(&format!("{}:", o.source_path))
-                        .trim_start()
-                ),
-                (None, Some(w)) => format!(": {w}"),
-                (None, None) => String::new(),
-            };
-            error_line(&format!("{}: {}{detail}", o.source_path, o.status.name()));
         })),
         ..Progress::default()
     };
@@ -135,7 +188,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     let summary = std::thread::scope(|s| {
         let progress = &progress;
         let total = inputs.len() as u64;
-        let reporter = s.spawn(move || report_progress(progress, total, finished, args.quiet));
+        let bar = bar.clone();
+        let reporter = s.spawn(move || report_progress(progress, total, finished, args.quiet, bar));
         let result = load(&inputs, &options, &factory, progress)
             .and_then(|summary| write_empty_tables(&factory, &summary.rows).map(|()| summary))
             .and_then(|summary| factory.commit(&replace).map(|_| summary));
@@ -162,11 +216,34 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
         .with_earlier_partitions(&args.out),
     )?;
     print_summary(&summary, started.elapsed(), &args.out);
+    let moved = quarantined.load(Ordering::Relaxed);
+    if let (Some(dir), true) = (&args.quarantine, moved > 0) {
+        error_line(&format!(
+            "{} moved to the quarantine folder {}, each with the reason beside it (NAME.reason.txt)",
+            crate::output::count(moved, "rejected file", "rejected files"),
+            dir.display()
+        ));
+    }
     Ok(if summary.rejected == 0 {
         Outcome::Success
     } else {
         Outcome::Failure
     })
+}
+
+/// Locks the output folder and the quarantine folder (once when they are the same folder).
+fn lock_folders(out: &Path, quarantine: Option<&Path>) -> Result<Vec<DirLock>> {
+    let mut locks = vec![DirLock::acquire(out, "ndi-tool convert")?];
+    if let Some(dir) = quarantine {
+        let same = match (out.canonicalize(), dir.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if !same {
+            locks.push(DirLock::acquire(dir, "ndi-tool convert, quarantine")?);
+        }
+    }
+    Ok(locks)
 }
 
 fn file_format_name(format: FileFormat) -> &'static str {
@@ -193,16 +270,8 @@ fn report_progress(
     total: u64,
     finished: std::sync::mpsc::Receiver<()>,
     quiet: bool,
+    bar: Option<indicatif::ProgressBar>,
 ) {
-    let terminal = std::io::stderr().is_terminal() && !quiet;
-    let bar = terminal.then(|| {
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  ETA {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
     let start = Instant::now();
     let mut last_line = Instant::now();
     // Wakes every 200 ms, and at once when the load is over (the sender is dropped).
@@ -233,11 +302,12 @@ fn report_progress(
 fn print_summary(summary: &LoadSummary, elapsed: Duration, out: &std::path::Path) {
     let secs = elapsed.as_secs_f64().max(1e-3);
     error_line(&format!(
-        "{} files: {} ok, {} with warnings, {} rejected  ({:.1} MB on disk, {:.1} MB XML, {:.1} s, {:.1} MB/s XML, {:.0} files/s)",
-        summary.files(),
+        "{}: {} ok, {} with warnings, {} rejected, {}  ({:.1} MB on disk, {:.1} MB XML, {:.1} s, {:.1} MB/s XML, {:.0} files/s)",
+        crate::output::count(summary.files(), "file", "files"),
         summary.ok,
         summary.warning,
         summary.rejected,
+        crate::output::count(summary.duplicate, "duplicate", "duplicates"),
         summary.bytes_on_disk as f64 / 1e6,
         summary.bytes_xml as f64 / 1e6,
         secs,

@@ -51,7 +51,9 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
             bail!("{}: not a file or folder", path.display());
         }
     }
-    let (changes, summary, unreadable) = match (old_meta.is_dir(), new_meta.is_dir()) {
+    let sections = section_filter(args)?;
+    let (mut changes, mut summary, unreadable, notes) = match (old_meta.is_dir(), new_meta.is_dir())
+    {
         (false, false) => diff_files(args)?,
         (true, true) => diff_folders(args)?,
         (old_dir, _) => {
@@ -65,16 +67,35 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
             )
         }
     };
+    if let Some(keep) = &sections {
+        changes.retain(|c| keep.contains(&c.section));
+        summary.recount(&changes);
+    }
     if !args.quiet {
         let mut out = anstream::stdout().lock();
         if args.json {
-            let items: Vec<serde_json::Value> = changes
+            let items: Vec<serde_json::Value> = notes
                 .iter()
-                .map(Change::to_json)
+                .map(Note::to_json)
+                .chain(changes.iter().map(Change::to_json))
                 .chain(unreadable.iter().map(Unreadable::to_json))
                 .collect();
             json_line(&mut out, &serde_json::Value::Array(items))?;
-        } else if !changes.is_empty() {
+        } else {
+            // Said first: thousands of changes between different machines or formats are
+            // expected, not news.
+            for n in &notes {
+                writeln!(
+                    out,
+                    "{HEADING}note:{HEADING:#} {}",
+                    escape_controls(&n.line())
+                )?;
+            }
+        }
+        if args.stat {
+            let pair = format!("{} -> {}", args.old.display(), args.new.display());
+            render_stat(&mut out, &changes, &pair)?;
+        } else if !args.json && !changes.is_empty() {
             writeln!(out, "{REMOVED}--- {}{REMOVED:#}", args.old.display())?;
             writeln!(out, "{ADDED}+++ {}{ADDED:#}", args.new.display())?;
             render(&mut out, &changes)?;
@@ -103,9 +124,15 @@ pub fn run(args: &DiffArgs) -> Result<Outcome> {
     })
 }
 
+/// What a comparison found: changes, counts, documents that could not be read, notes.
+type Compared = (Vec<Change>, Summary, Vec<Unreadable>, Vec<Note>);
+
+/// Per section of one document pair: records added, removed, changed.
+type SectionCounts = std::collections::BTreeMap<Section, [usize; 3]>;
+
 /// Two files: their changes, or the one (or two) that could not be read, reported like an
 /// unreadable document of a folder (an error line, an `error` entry with --json, exit 2).
-fn diff_files(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>)> {
+fn diff_files(args: &DiffArgs) -> Result<Compared> {
     let pool = pool(args.threads)?;
     let (old, new) = pool.install(|| {
         rayon::join(
@@ -114,14 +141,21 @@ fn diff_files(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>)
         )
     });
     match (old, new) {
-        (Ok(old), Ok(new)) => {
-            let changes = ndi_diff::diff(&old, &new);
+        (Ok(old_snapshot), Ok(new_snapshot)) => {
+            let changes = ndi_diff::diff(&old_snapshot, &new_snapshot);
             let summary = Summary {
                 compared: 1,
                 differing: usize::from(!changes.is_empty()),
                 ..Summary::default()
             };
-            Ok((changes, summary, Vec::new()))
+            let notes = mismatch(&old_snapshot, &new_snapshot)
+                .map(|message| Note {
+                    document: None,
+                    message,
+                })
+                .into_iter()
+                .collect();
+            Ok((changes, summary, Vec::new(), notes))
         }
         (old, new) => {
             let file = |path: &Path| InputFile {
@@ -143,7 +177,7 @@ fn diff_files(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>)
                 unreadable: unreadable.len(),
                 ..Summary::default()
             };
-            Ok((Vec::new(), summary, unreadable))
+            Ok((Vec::new(), summary, unreadable, Vec::new()))
         }
     }
 }
@@ -278,7 +312,7 @@ fn identify(files: &[InputFile]) -> Vec<(DocumentId, Option<ndi_format::Error>)>
 }
 
 /// The changes between two folders, and the documents that could not be read.
-fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable>)> {
+fn diff_folders(args: &DiffArgs) -> Result<Compared> {
     let old_files = expand(std::slice::from_ref(&args.old))?;
     let new_files = expand(std::slice::from_ref(&args.new))?;
     let pool = pool(args.threads)?;
@@ -344,7 +378,7 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable
             format!("{a} -> {b}")
         }
     };
-    type PairResult = std::result::Result<(String, Vec<Change>), Vec<Unreadable>>;
+    type PairResult = std::result::Result<(String, Vec<Change>, Option<String>), Vec<Unreadable>>;
     let results: Vec<PairResult> = pool.install(|| {
         matched
             .par_iter()
@@ -361,7 +395,7 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable
                             for c in &mut changes {
                                 c.document = Some(document.clone());
                             }
-                            Ok((document, changes))
+                            Ok((document, changes, mismatch(&old, &new)))
                         }
                         (old, new) => {
                             let mut failed = Vec::new();
@@ -382,7 +416,7 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable
             )
             .collect()
     });
-    let mut per_document: Vec<(String, Vec<Change>)> = Vec::new();
+    let mut per_document: Vec<(String, Vec<Change>, Option<String>)> = Vec::new();
     for r in results {
         match r {
             Ok(d) => per_document.push(d),
@@ -391,13 +425,172 @@ fn diff_folders(args: &DiffArgs) -> Result<(Vec<Change>, Summary, Vec<Unreadable
     }
     per_document.sort_by(|a, b| a.0.cmp(&b.0));
     summary.compared = per_document.len();
-    for (_, c) in per_document {
+    let mut notes = Vec::new();
+    for (document, c, note) in per_document {
         summary.differing += usize::from(!c.is_empty());
         changes.extend(c);
+        if let Some(message) = note {
+            notes.push(Note {
+                document: Some(document),
+                message,
+            });
+        }
     }
     unreadable.sort_by(|a, b| a.relative.cmp(&b.relative).then(a.side.cmp(&b.side)));
     summary.unreadable = unreadable.len();
-    Ok((changes, summary, unreadable))
+    Ok((changes, summary, unreadable, notes))
+}
+
+impl Summary {
+    /// The counts again after `changes` were filtered by section.
+    fn recount(&mut self, changes: &[Change]) {
+        let documents = |kind| {
+            changes
+                .iter()
+                .filter(|c| c.section == Section::Documents && c.kind == kind)
+                .count()
+        };
+        self.only_old = documents(ChangeKind::Removed);
+        self.only_new = documents(ChangeKind::Added);
+        if self.folders {
+            let differing: std::collections::BTreeSet<Option<&str>> = changes
+                .iter()
+                .filter(|c| c.section != Section::Documents)
+                .map(|c| c.document.as_deref())
+                .collect();
+            self.differing = differing.len();
+        } else {
+            self.differing = usize::from(!changes.is_empty());
+        }
+    }
+}
+
+/// The sections `--only` keeps or `--ignore` leaves out, as the set to keep (`None`: all).
+fn section_filter(args: &DiffArgs) -> Result<Option<Vec<Section>>> {
+    let parse = |names: &[String]| -> Result<Vec<Section>> {
+        names
+            .iter()
+            .map(|n| {
+                Section::ALL
+                    .into_iter()
+                    .find(|s| s.name() == n.trim())
+                    .ok_or_else(|| {
+                        let known: Vec<&str> = Section::ALL.iter().map(|s| s.name()).collect();
+                        anyhow::anyhow!("unknown section {n:?}: one of {}", known.join(", "))
+                    })
+            })
+            .collect()
+    };
+    if !args.only.is_empty() {
+        return Ok(Some(parse(&args.only)?));
+    }
+    if !args.ignore.is_empty() {
+        let ignored = parse(&args.ignore)?;
+        return Ok(Some(
+            Section::ALL
+                .into_iter()
+                .filter(|s| !ignored.contains(s))
+                .collect(),
+        ));
+    }
+    Ok(None)
+}
+
+/// Something the reader of a diff should know before its changes: the two documents are not
+/// two states of one thing.
+#[derive(Debug)]
+struct Note {
+    /// The document pair (folders), as in the changes' `document`.
+    document: Option<String>,
+    /// What is the matter.
+    message: String,
+}
+
+impl Note {
+    fn line(&self) -> String {
+        match &self.document {
+            Some(d) => format!("{d}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    /// The `--json` entry: `kind` `note`, `section` `documents`, `document`, `message`.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": "note",
+            "section": Section::Documents.name(),
+            "document": self.document,
+            "message": self.message,
+        })
+    }
+}
+
+/// Why `old` and `new` are not two states of one document, if they are not: different
+/// formats, or different machines (their strongest device key that both have differs).
+fn mismatch(old: &Snapshot, new: &Snapshot) -> Option<String> {
+    if old.format() != new.format() {
+        return Some(format!(
+            "different formats ({} and {}): most of the changes below are the formats' differences",
+            old.format().name(),
+            new.format().name()
+        ));
+    }
+    let (a, b) = (DocumentId::new(old, ""), DocumentId::new(new, ""));
+    ndi_diff::IdentityKind::ALL
+        .into_iter()
+        .filter(|k| *k != ndi_diff::IdentityKind::RelativePath)
+        // The strongest key both have decides (a serial number may change with a board).
+        .find_map(|kind| Some((kind, a.key(kind)?, b.key(kind)?)))
+        .filter(|(_, x, y)| x != y)
+        .map(|(kind, x, y)| {
+            format!(
+                "different machines ({} {x} and {y}): most of the changes below are the machines' differences",
+                kind.name()
+            )
+        })
+}
+
+/// `--stat`: one line per document pair with records added, removed and changed per section.
+/// `pair` names the documents of a two-file diff.
+fn render_stat(out: &mut impl Write, changes: &[Change], pair: &str) -> std::io::Result<()> {
+    let mut per_document: Vec<(Option<&str>, SectionCounts)> = Vec::new();
+    for c in changes {
+        // A document on one side only is named by its path.
+        let document = match c.section {
+            Section::Documents => Some(c.key.as_str()),
+            _ => c.document.as_deref(),
+        };
+        if per_document.last().is_none_or(|(d, _)| *d != document) {
+            per_document.push((document, Default::default()));
+        }
+        if let Some((_, sections)) = per_document.last_mut() {
+            let counts = sections.entry(c.section).or_default();
+            counts[match c.kind {
+                ChangeKind::Added => 0,
+                ChangeKind::Removed => 1,
+                ChangeKind::Changed => 2,
+            }] += 1;
+        }
+    }
+    for (document, sections) in per_document {
+        let parts: Vec<String> = sections
+            .iter()
+            .map(|(section, [a, r, c])| {
+                if *section == Section::Documents {
+                    if *a > 0 {
+                        "only in new".to_string()
+                    } else {
+                        "only in old".to_string()
+                    }
+                } else {
+                    format!("{section} {ADDED}+{a}{ADDED:#} {REMOVED}-{r}{REMOVED:#} {CHANGED}~{c}{CHANGED:#}")
+                }
+            })
+            .collect();
+        let name = document.unwrap_or(pair);
+        writeln!(out, "{}  {}", escape_controls(name), parts.join(", "))?;
+    }
+    Ok(())
 }
 
 fn style(kind: ChangeKind) -> Style {
@@ -479,7 +672,10 @@ fn summary_line(changes: &[Change], s: &Summary) -> String {
         } else if records == 0 {
             "no differences".to_string()
         } else {
-            format!("{records} changes: {detail}")
+            format!(
+                "{}: {detail}",
+                crate::output::count(records as u64, "change", "changes")
+            )
         };
     }
     let mut line = format!(

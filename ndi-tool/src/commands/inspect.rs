@@ -41,8 +41,30 @@ pub fn run(args: &InspectArgs) -> Result<Outcome> {
         bail!("{}: not a file", args.file.display());
     }
     let mut buffer = InputBuffer::new();
-    let snapshot = Snapshot::from_path(&args.file, &mut buffer, Detail::Records)?;
-    let summary = summarize(args, &snapshot, meta.len())?;
+    let snapshot = match Snapshot::from_path(&args.file, &mut buffer, Detail::Records) {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            // What was read before the error is still worth seeing (the root's attributes
+            // say which device sent the file); the error follows on stderr, exit 2.
+            let partial = read_before_error(&args.file, meta.len());
+            let mut out = std::io::stdout().lock();
+            if args.json {
+                let mut partial = partial;
+                partial["error"] = json!(error.to_string());
+                json_line(&mut out, &partial)?;
+            } else {
+                for l in render_partial(&partial) {
+                    line(&mut out, &l)?;
+                }
+            }
+            out.flush()?;
+            return Err(error.into());
+        }
+    };
+    let mut summary = summarize(args, &snapshot, meta.len())?;
+    if snapshot.warnings() > 0 {
+        summary["warning_list"] = read_before_error(&args.file, meta.len())["warnings"].clone();
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         json_line(&mut out, &summary)?;
@@ -458,5 +480,108 @@ fn render(s: &Value) -> Vec<String> {
         }
     }
     row("Warnings", s["warnings"].to_string());
+    for w in s["warning_list"].as_array().into_iter().flatten() {
+        row("", w.as_str().unwrap_or_default().to_string());
+    }
+    out
+}
+
+/// What can be read of a file that cannot be read whole: format, root and its attributes,
+/// encoding, how many records came before the error, and the warnings (as text, at most
+/// [`ndi_format::MAX_KEPT_WARNINGS`]), as one JSON object with `complete: false`.
+fn read_before_error(path: &std::path::Path, size: u64) -> Value {
+    let mut buffer = InputBuffer::new();
+    let mut summary = json!({
+        "path": path.display().to_string(),
+        "complete": false,
+        "size_bytes": size,
+    });
+    let Ok(mut reader) = ndi_format::Reader::from_path(path, &mut buffer) else {
+        return summary;
+    };
+    let info = reader.input_info();
+    let header = reader.header();
+    let attributes: serde_json::Map<String, Value> = header
+        .attributes
+        .iter()
+        .map(|a| (a.name.to_string(), json!(a.value.to_string())))
+        .collect();
+    let root = header.root.to_string();
+    let mut record = ndi_format::Record::default();
+    let mut records = 0u64;
+    while let Ok(true) = reader.read_record(&mut record) {
+        records += 1;
+    }
+    let warnings: Vec<String> = reader.warnings().iter().map(ToString::to_string).collect();
+    if let Value::Object(map) = &mut summary {
+        map.insert("format".into(), json!(reader.format().name()));
+        map.insert("root".into(), json!(root));
+        map.insert("root_attributes".into(), Value::Object(attributes));
+        map.insert(
+            "compression".into(),
+            json!(match info.compression {
+                Compression::Gzip => "gzip",
+                Compression::None => "none",
+            }),
+        );
+        map.insert("encoding".into(), json!(info.encoding.name()));
+        map.insert("records_read".into(), json!(records));
+        map.insert("xml_bytes_read".into(), json!(reader.xml_bytes_read()));
+        map.insert("warnings".into(), json!(warnings));
+    }
+    summary
+}
+
+/// The lines of [`read_before_error`]'s summary.
+fn render_partial(s: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut row = |label: &str, value: String| out.push(format!("{label:<17}{value}"));
+    row("File", s["path"].as_str().unwrap_or_default().to_string());
+    row(
+        "Complete",
+        "no: the file could not be read to its end (error below)".into(),
+    );
+    if let Some(format) = s["format"].as_str() {
+        row(
+            "Format",
+            format!(
+                "{format} <{}>, {}, {}",
+                s["root"].as_str().unwrap_or_default(),
+                if s["compression"] == "gzip" {
+                    "gzip"
+                } else {
+                    "plain"
+                },
+                s["encoding"].as_str().unwrap_or_default()
+            ),
+        );
+    }
+    for (i, (name, value)) in s["root_attributes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        row(
+            if i == 0 { "Root attributes" } else { "" },
+            format!("{name}={}", value.as_str().unwrap_or_default()),
+        );
+    }
+    if let Some(n) = s["records_read"].as_u64() {
+        row(
+            "Read",
+            format!(
+                "{n} elements ({} bytes of XML) before the error",
+                s["xml_bytes_read"].as_u64().unwrap_or(0)
+            ),
+        );
+    }
+    let warnings = s["warnings"].as_array().cloned().unwrap_or_default();
+    if !warnings.is_empty() {
+        row("Warnings", warnings.len().to_string());
+        for w in &warnings {
+            row("", w.as_str().unwrap_or_default().to_string());
+        }
+    }
     out
 }

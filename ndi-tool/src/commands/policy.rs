@@ -42,6 +42,7 @@ pub fn run(args: &PolicyArgs) -> Result<Outcome> {
                 json!({
                     "policy_guid": p.policy_guid,
                     "href": p.href,
+                    "href_decoded": percent_decoded(&p.href),
                     "object_id": p.object_id,
                     "precedence": p.precedence,
                     "candidates": p.candidates,
@@ -66,7 +67,7 @@ pub fn run(args: &PolicyArgs) -> Result<Outcome> {
                     p.object_id.as_deref().unwrap_or("-"),
                     p.precedence
                         .map_or_else(|| "-".to_string(), |v| v.to_string()),
-                    p.href,
+                    percent_decoded(&p.href),
                     if p.candidates > 1 {
                         format!("  (chosen among {})", p.candidates)
                     } else {
@@ -78,4 +79,30 @@ pub fn run(args: &PolicyArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Success)
+}
+
+/// `href` with its `%XX` escapes decoded (`Default%20Machine%20Schedule.osd` is shown as
+/// `Default Machine Schedule.osd`); unchanged when that would not be UTF-8.
+fn percent_decoded(href: &str) -> String {
+    let bytes = href.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| href.to_string())
 }

@@ -202,8 +202,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome> {
     }
     out.flush()?;
     error_line(&format!(
-        "{} files: {} converted, {} failed",
-        files.len(),
+        "{}: {} converted, {} failed",
+        crate::output::count(files.len() as u64, "file", "files"),
         files.len() - failed,
         failed
     ));

@@ -153,6 +153,7 @@ pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
                     "nominal": r.nominal.format(LOCAL).to_string(),
                     "start": r.start.format(LOCAL).to_string(),
                     "start_utc": r.start_utc.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    "utc_offset": utc_offset(r.start, r.start_utc),
                     "delay_s": r.delay_s,
                 })
             })
@@ -184,8 +185,9 @@ pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
             line(
                 &mut out,
                 &format!(
-                    "  {}  (nominal {}, +{}s)  {:<8} {}",
+                    "  {}{}  (nominal {}, +{}s)  {:<8} {}",
                     r.start.format(LOCAL),
+                    utc_offset(r.start, r.start_utc),
                     r.nominal.format(LOCAL),
                     r.delay_s,
                     r.trigger_type.name(),
@@ -207,4 +209,13 @@ pub fn run(args: &ScheduleArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Success)
+}
+
+/// The UTC offset of local time `local` at instant `utc`, as `+01:00`: shown with every run,
+/// so that runs on both sides of a daylight-saving change read right.
+fn utc_offset(local: chrono::NaiveDateTime, utc: chrono::DateTime<chrono::Utc>) -> String {
+    let seconds = (local - utc.naive_utc()).num_seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }

@@ -1,7 +1,7 @@
 //! `validate`: check every file, report each finding.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -57,6 +57,10 @@ pub fn check_file(
         Ok(mut reader) => {
             let f = reader.format();
             format = Some(f);
+            let encoding = reader.input_info().encoding.name();
+            if encoding.starts_with("UTF-16") {
+                findings.extend(declared_encoding_mismatch(&input.path, encoding));
+            }
             let mut rules = matches!(f, Format::Ndi | Format::Mmi | Format::Vdi | Format::Disco)
                 .then(|| Rules::new(f, reader.header()));
             let mut record = Record::default();
@@ -95,6 +99,9 @@ pub fn check_file(
                 }
             }
         }
+    }
+    if format.is_none() || findings.iter().any(|f| f.rule == "xml-syntax") {
+        name_what_it_looks_like(&input.path, &mut findings);
     }
     for f in &mut findings {
         f.location.file = Some(input.path.clone());
@@ -154,6 +161,93 @@ fn check_small_file(
         Format::Osd => findings.extend(check_catalog(path, read, targets)),
         _ => findings.extend(nds_format::validate_read(read)),
     }
+}
+
+/// A warning when a UTF-16 file's XML declaration names another encoding (`UTF-8`, say):
+/// the reader goes by the bytes, as XML says it must, but the file's producer was wrong
+/// about what it wrote.
+fn declared_encoding_mismatch(path: &Path, encoding: &str) -> Option<Finding> {
+    let mut head = Vec::new();
+    let file = std::fs::File::open(path).ok()?;
+    let gzip = {
+        let mut magic = [0u8; 2];
+        let mut f = std::fs::File::open(path).ok()?;
+        f.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b]
+    };
+    let _ = if gzip {
+        flate2::read::MultiGzDecoder::new(file)
+            .take(512)
+            .read_to_end(&mut head)
+    } else {
+        file.take(512).read_to_end(&mut head)
+    };
+    let body = head
+        .strip_prefix(b"\xFF\xFE")
+        .or_else(|| head.strip_prefix(b"\xFE\xFF"))
+        .unwrap_or(&head);
+    let big_endian = encoding == "UTF-16BE";
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or('\u{FFFD}'))
+        .collect();
+    let declaration = &text[..text.find("?>")?];
+    if !declaration.trim_start().starts_with("<?xml") {
+        return None;
+    }
+    let at = declaration.find("encoding")?;
+    let rest = declaration[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    let declared = &rest[1..rest[1..].find(quote)? + 1];
+    let utf16 = declared.to_ascii_uppercase().starts_with("UTF-16")
+        || declared.eq_ignore_ascii_case("UCS-2");
+    (!utf16).then(|| {
+        Finding::new(
+            Severity::Warning,
+            "xml-encoding-mismatch",
+            format!(
+                "the XML declaration says encoding=\"{declared}\" but the file is {encoding} (read as {encoding})"
+            ),
+            Location::default(),
+        )
+    })
+}
+
+/// When a file that could not be read is not XML at all (an image, an archive, JSON), its
+/// first error becomes an `unknown-format` finding saying what the file looks like, instead
+/// of the XML error its bytes happened to cause first.
+fn name_what_it_looks_like(path: &Path, findings: &mut [Finding]) {
+    let Some(first) = findings
+        .iter_mut()
+        .find(|f| f.severity == Severity::Error)
+        .filter(|f| ndi_load::sniff::may_explain(f.rule))
+    else {
+        return;
+    };
+    let Some(looks) = looks_like(path) else {
+        return;
+    };
+    first.message = format!("{looks} (reading it as XML: {})", first.message);
+    first.rule = "unknown-format";
+}
+
+/// What a file looks like from its first bytes ([`ndi_load::sniff::looks_like`]).
+fn looks_like(path: &Path) -> Option<String> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(ndi_load::sniff::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    ndi_load::sniff::looks_like(&head, &path.to_string_lossy())
 }
 
 /// A catalog's findings, checked against its target: the file its HREF names relative to
@@ -240,8 +334,8 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         }
         out.flush()?;
         error_line(&format!(
-            "{} files checked: {} valid, {} invalid ({} valid with warnings)",
-            reports.len(),
+            "{} checked: {} valid, {} invalid ({} valid with warnings)",
+            crate::output::count(reports.len() as u64, "file", "files"),
             reports.len() - invalid,
             invalid,
             warned
@@ -398,6 +492,17 @@ fn render_snippet(path: &Path, text: &str, f: &Finding) -> Result<()> {
             diagnostic = diagnostic.with_labels(vec![Label::primary((), start..end)]);
         }
     }
+    // Without a source line, nothing else would name the file.
+    let file_name = || {
+        format!(
+            "{}: {}",
+            crate::output::escape_controls(&path.display().to_string()),
+            crate::output::escape_controls(&f.message)
+        )
+    };
+    if diagnostic.labels.is_empty() {
+        diagnostic.message = file_name();
+    }
     diagnostic = diagnostic.with_notes(notes);
     let file = SimpleFile::new(path.display().to_string(), text);
     let writer = termcolor::StandardStream::stdout(color);
@@ -406,7 +511,7 @@ fn render_snippet(path: &Path, text: &str, f: &Finding) -> Result<()> {
         .or_else(|_| {
             // Positions past the text (an error at end of file): report without a snippet.
             let bare = Diagnostic::<()>::new(diagnostic.severity)
-                .with_message(diagnostic.message.clone())
+                .with_message(file_name())
                 .with_code(f.rule)
                 .with_notes(diagnostic.notes.clone());
             term::emit_to_write_style(&mut writer.lock(), &config, &file, &bare)
