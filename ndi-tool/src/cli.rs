@@ -124,6 +124,20 @@ pub enum Command {
     /// errors; the values are kept as read).
     #[command(after_help = "Example:\n  ndi-tool policy PC1-5f3a.npl --json")]
     Policy(PolicyArgs),
+    /// Group imported documents into devices; derive installations, usage and findings.
+    ///
+    /// Reads the tables `convert` wrote under --table ROOT (`ROOT/<table>/**/*.parquet`) and
+    /// writes, beside them, `device_map`, `devices`, `installations`, `usage_by_installation`
+    /// and `identity_findings` (each replaced by the run). The rules (edge order, placeholder
+    /// values, thresholds) are in docs/RECONCILE.md; --rules FILE changes them (JSON; print
+    /// the defaults with --print-rules). The output depends only on the tables, the rules and
+    /// --as-of, not on the order documents were imported in.
+    ///
+    /// Exit status: 0 when the tables were written, 2 when they cannot be read or written.
+    #[command(
+        after_help = "Examples:\n  ndi-tool reconcile --table lake/\n  ndi-tool reconcile --table lake/ --as-of 2026-12-01 --stale-days 14 --rules rules.json"
+    )]
+    Reconcile(ReconcileArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  ndi-tool completions bash > /etc/bash_completion.d/ndi-tool"
@@ -423,10 +437,18 @@ pub struct DiffArgs {
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// The file.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "device")]
+    pub file: Option<PathBuf>,
     /// The summary as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Instead of a file: a device of the reconciled tables under --table (its id, or a name
+    /// it had): its documents, why each joined, its latest hardware and software.
+    #[arg(long, requires = "table", conflicts_with = "file")]
+    pub device: Option<String>,
+    /// The folder holding the reconciled tables (with --device).
+    #[arg(long, requires = "device")]
+    pub table: Option<PathBuf>,
 }
 
 /// Flags of `completions`.
@@ -478,4 +500,26 @@ pub const MAX_THREADS: u64 = 512;
 /// `-j`: 1 to [`MAX_THREADS`].
 fn threads_in_range() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
+}
+
+/// Flags of `reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The folder holding the imported tables; the reconciled tables are written there too.
+    #[arg(long, required_unless_present = "print_rules")]
+    pub table: Option<PathBuf>,
+    /// The end of the staleness and usage windows: seconds since the epoch, `YYYY-MM-DD`,
+    /// `YYYY-MM-DDTHH:MM:SS` (UTC) or RFC 3339 (default: now).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Days without an inventory after which a device is stale (overrides the rules file;
+    /// default 30).
+    #[arg(long)]
+    pub stale_days: Option<u32>,
+    /// A JSON rules file (fields not given keep their defaults).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Print the rules in effect as JSON and exit.
+    #[arg(long)]
+    pub print_rules: bool,
 }

@@ -9,6 +9,12 @@ use ndi_format::{Compression, Format, InputBuffer, RecordKind};
 use serde_json::{Value, json};
 
 use crate::cli::InspectArgs;
+
+/// The flags of `inspect` for a file.
+struct FileArgs {
+    file: std::path::PathBuf,
+    json: bool,
+}
 use crate::commands::Outcome;
 use crate::inputs::read_input;
 use crate::output::{json_line, line};
@@ -20,6 +26,16 @@ const NEXT_RUNS: usize = 3;
 const UTC_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
 
 pub fn run(args: &InspectArgs) -> Result<Outcome> {
+    if let (Some(device), Some(root)) = (&args.device, &args.table) {
+        return super::reconcile::inspect_device(root, device, args.json);
+    }
+    let Some(file) = &args.file else {
+        bail!("a file, or --device with --table, is required");
+    };
+    let args = &FileArgs {
+        file: file.clone(),
+        json: args.json,
+    };
     let meta = std::fs::metadata(&args.file).with_context(|| args.file.display().to_string())?;
     if !meta.is_file() {
         bail!("{}: not a file", args.file.display());
@@ -62,7 +78,7 @@ pub fn run(args: &InspectArgs) -> Result<Outcome> {
 }
 
 /// Everything the summary says, as one JSON object.
-fn summarize(args: &InspectArgs, s: &Snapshot, size: u64) -> Result<Value> {
+fn summarize(args: &FileArgs, s: &Snapshot, size: u64) -> Result<Value> {
     let format = s.format();
     let h = s.header();
     let header = |name: &str| h.get(name).cloned();
@@ -186,7 +202,7 @@ fn summarize(args: &InspectArgs, s: &Snapshot, size: u64) -> Result<Value> {
     Ok(summary)
 }
 
-fn policy_summary(args: &InspectArgs) -> Result<Value> {
+fn policy_summary(args: &FileArgs) -> Result<Value> {
     let bytes = read_input(&args.file)?;
     let policy = npl_format::Policy::from_slice(&bytes)
         .map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;
@@ -203,7 +219,7 @@ fn policy_summary(args: &InspectArgs) -> Result<Value> {
     }))
 }
 
-fn schedule_summary(args: &InspectArgs) -> Result<Value> {
+fn schedule_summary(args: &FileArgs) -> Result<Value> {
     let bytes = read_input(&args.file)?;
     let schedule = nds_format::Schedule::from_slice(&bytes)
         .map_err(|e| anyhow!("{}", e.with_file(&args.file)))?;

@@ -6,6 +6,7 @@ mod generate;
 mod import;
 mod inspect;
 mod policy;
+mod reconcile;
 mod rewrite;
 mod schedule;
 pub mod serve;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Schedule(args) => schedule::run(&args),
         Command::Policy(args) => policy::run(&args),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Upload(args) => upload::run(&args),
         Command::Completions(args) => {
