@@ -363,8 +363,8 @@ impl Importer {
 
     /// The tables a run still has to commit: none once `documents` (committed last) has the
     /// run; otherwise every table whose last `txn` of `app_id` is below it.
-    fn lagging(&self, run: i64, app_id: &str) -> Result<[bool; 12], ImportError> {
-        let mut wanted = [false; 12];
+    fn lagging(&self, run: i64, app_id: &str) -> Result<[bool; Table::COUNT], ImportError> {
+        let mut wanted = [false; Table::COUNT];
         if self
             .table(Table::Documents)
             .txn_version(app_id)?
@@ -415,7 +415,7 @@ impl Importer {
         &mut self,
         plan: &Plan,
         app_id: &str,
-        wanted: [bool; 12],
+        wanted: [bool; Table::COUNT],
         summary: &mut RunSummary,
     ) -> Result<Outcomes, ImportError> {
         let claimed_dir = self.claimed_dir();

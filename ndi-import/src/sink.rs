@@ -18,7 +18,7 @@ use crate::tables::{PARTITION_COLUMN, data_schema};
 #[derive(Debug)]
 pub struct DeltaSinkFactory {
     table_paths: Vec<PathBuf>,
-    wanted: [bool; 12],
+    wanted: [bool; Table::COUNT],
     run: i64,
     load_date: String,
     files: Mutex<Vec<(Table, DataFile)>>,
@@ -27,7 +27,7 @@ pub struct DeltaSinkFactory {
 impl DeltaSinkFactory {
     /// A factory writing the tables marked in `wanted` (by [`Table::index`]) under
     /// `table_paths` (by index) for run `run` on `load_date` (`YYYY-MM-DD`).
-    pub fn new(table_paths: Vec<PathBuf>, wanted: [bool; 12], run: i64, load_date: String) -> Self {
+    pub fn new(table_paths: Vec<PathBuf>, wanted: [bool; Table::COUNT], run: i64, load_date: String) -> Self {
         Self {
             table_paths,
             wanted,
@@ -39,7 +39,7 @@ impl DeltaSinkFactory {
 
     /// The files written, per table, sorted by path.
     pub fn into_files(self) -> Vec<Vec<DataFile>> {
-        let mut out: Vec<Vec<DataFile>> = vec![Vec::new(); 12];
+        let mut out: Vec<Vec<DataFile>> = vec![Vec::new(); Table::COUNT];
         let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         for (table, file) in files {
             out[table.index()].push(file);
