@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{check_golden, dump, inputs};
+use common::{check_golden, dump, inputs, named};
 use ndi_format::Reader;
 
 const FORMATS: [&str; 4] = ["ndi", "mmi", "vdi", "disco"];
@@ -22,13 +22,15 @@ fn valid_files_match_their_dumps() {
     assert!(n >= 10, "only {n} valid corpus files");
 }
 
+/// Reads every record `reader` gives; the first error met, if any.
+fn read_to_end(reader: ndi_format::Result<Reader<'_>>) -> ndi_format::Result<()> {
+    let mut reader = reader?;
+    reader.records().try_for_each(|r| r.map(drop))
+}
+
 /// The error, as one line, without the file name (the corpus may live anywhere).
 fn error_line(bytes: &[u8]) -> String {
-    let result = Reader::from_slice(bytes).and_then(|mut r| {
-        let records: Result<Vec<_>, _> = r.records().collect();
-        records.map(|_| ())
-    });
-    match result {
+    match read_to_end(Reader::from_slice(bytes)) {
         Ok(()) => "no error".to_string(),
         Err(e) => format!("{e}\n"),
     }
@@ -61,11 +63,7 @@ fn invalid_files_fail_alike_from_slice_buffer_path_and_stream() {
             let expected = error_line(&bytes);
             let file_prefix = format!("{}:", input.display());
             let drain = |r: ndi_format::Result<Reader<'_>>| -> String {
-                let result = r.and_then(|mut r| {
-                    let records: Result<Vec<_>, _> = r.records().collect();
-                    records.map(|_| ())
-                });
-                match result {
+                match read_to_end(r) {
                     Ok(()) => "no error".to_string(),
                     Err(e) => {
                         let text = e.to_string();
@@ -90,10 +88,7 @@ fn invalid_files_fail_alike_from_slice_buffer_path_and_stream() {
 
 #[test]
 fn errors_name_the_file_when_read_from_a_path() {
-    let input = inputs("ndi", "invalid")
-        .into_iter()
-        .find(|p| p.ends_with("mismatched-end.ndi"))
-        .unwrap();
+    let input = named(inputs("ndi", "invalid"), "mismatched-end.ndi");
     let mut buffer = ndi_format::InputBuffer::new();
     let mut reader = Reader::from_path(&input, &mut buffer).unwrap();
     let err = reader.records().find_map(Result::err).unwrap();
