@@ -167,16 +167,13 @@ impl<'a> Record<'a> {
     /// The value of attribute `name` (exact case), if present.
     #[inline]
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| a.value.as_ref())
+        attr_value(&self.attributes, name)
     }
 
     /// The value of the first attribute among `names` that is present (for case variants
     /// such as `UserName`/`Username`).
     pub fn attr_any(&self, names: &[&str]) -> Option<&str> {
-        names.iter().find_map(|n| self.attr(n))
+        first_attr_value(&self.attributes, names)
     }
 
     /// Attributes other than `known`, in document order.
@@ -210,6 +207,21 @@ impl<'a> Record<'a> {
             offset: self.offset,
         }
     }
+}
+
+/// The value of the attribute `name` (exact case) among `attributes`: what
+/// [`Record::attr`] and [`Header::attr`] look up.
+#[inline]
+fn attr_value<'s>(attributes: &'s [Attribute<'_>], name: &str) -> Option<&'s str> {
+    attributes
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.value.as_ref())
+}
+
+/// The value of the first attribute among `names` present in `attributes`.
+fn first_attr_value<'s>(attributes: &'s [Attribute<'_>], names: &[&str]) -> Option<&'s str> {
+    names.iter().find_map(|n| attr_value(attributes, n))
 }
 
 /// The root element of a document plus its prolog.
@@ -248,15 +260,12 @@ impl<'a> Header<'a> {
 
     /// The value of root attribute `name`, if present.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| a.value.as_ref())
+        attr_value(&self.attributes, name)
     }
 
     /// The value of the first root attribute among `names` that is present.
     pub fn attr_any(&self, names: &[&str]) -> Option<&str> {
-        names.iter().find_map(|n| self.attr(n))
+        first_attr_value(&self.attributes, names)
     }
 
     /// The format this root element stands for.
