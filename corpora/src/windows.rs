@@ -1357,14 +1357,13 @@ fn office(
         let v = office::CLICK_TO_RUN_VERSIONS
             [util::skewed_index(rng, office::CLICK_TO_RUN_VERSIONS.len())];
         opts.office_c2r_version = Some(v.to_string());
-        let mut main = inventory::Installed::new(
+        let mut main = office_entry(
             "Microsoft 365 Apps for enterprise - en-us".to_string(),
-            v.to_string(),
-            MICROSOFT.to_string(),
+            v,
             Evidence::Arp,
+            Some("O365ProPlusRetail - en-us".to_string()),
+            t,
         );
-        main.product_code = "O365ProPlusRetail - en-us".to_string();
-        main.install = Some(t);
         main.files = inventory::group_exes(
             "C:\\Program Files\\Microsoft Office\\root\\Office16",
             office::EXECUTABLES,
@@ -1387,24 +1386,21 @@ fn office(
             ],
         });
         out.push(main);
-        let mut onenote = inventory::Installed::new(
+        out.push(office_entry(
             "Microsoft OneNote - en-us".to_string(),
-            v.to_string(),
-            MICROSOFT.to_string(),
+            v,
             Evidence::Arp,
-        );
-        onenote.product_code = "OneNoteFreeRetail - en-us".to_string();
-        onenote.install = Some(t);
-        out.push(onenote);
+            Some("OneNoteFreeRetail - en-us".to_string()),
+            t,
+        ));
         for comp in ["Extensibility", "Localization", "Licensing"] {
-            let mut c = inventory::Installed::new(
+            out.push(office_entry(
                 format!("Office 16 Click-to-Run {comp} Component"),
-                v.to_string(),
-                MICROSOFT.to_string(),
+                v,
                 Evidence::Msi,
-            );
-            c.install = Some(t);
-            out.push(c);
+                None,
+                t,
+            ));
         }
         for (p, name, code) in [
             (
@@ -1419,29 +1415,25 @@ fn office(
             ),
         ] {
             if chance(rng, p) {
-                let mut e = inventory::Installed::new(
+                out.push(office_entry(
                     name.to_string(),
-                    v.to_string(),
-                    MICROSOFT.to_string(),
+                    v,
                     Evidence::Arp,
-                );
-                e.product_code = code.to_string();
-                e.install = Some(t);
-                out.push(e);
+                    Some(code.to_string()),
+                    t,
+                ));
             }
         }
     } else {
         let v = "16.0.4266.1001";
         for (name, mid) in office::MSI_COMPONENTS {
-            let mut c = inventory::Installed::new(
+            out.push(office_entry(
                 name.to_string(),
-                v.to_string(),
-                MICROSOFT.to_string(),
+                v,
                 Evidence::Msi,
-            );
-            c.product_code = format!("{{90160000-{mid}-0000000FF1CE}}");
-            c.install = Some(t);
-            out.push(c);
+                Some(format!("{{90160000-{mid}-0000000FF1CE}}")),
+                t,
+            ));
         }
         if let Some(first) = out
             .iter_mut()
@@ -1476,16 +1468,28 @@ fn office(
                 "Update"
             };
             let name = format!("{kind} for {product} (KB{kb}) 64-Bit Edition");
-            let mut c = inventory::Installed::new(
-                name,
-                String::new(),
-                MICROSOFT.to_string(),
-                Evidence::Msi,
-            );
-            c.install = Some(t + rng.random_range(0..(d.now - t).max(DAY)));
-            out.push(c);
+            let installed = t + rng.random_range(0..(d.now - t).max(DAY));
+            out.push(office_entry(name, "", Evidence::Msi, None, installed));
         }
     }
+}
+
+/// A Microsoft Office entry installed at `t`; `product_code` where Office sets its own
+/// rather than the one [`inventory::Installed::new`] derives.
+fn office_entry(
+    name: String,
+    version: &str,
+    evidence: Evidence,
+    product_code: Option<String>,
+    t: i64,
+) -> inventory::Installed {
+    let mut entry =
+        inventory::Installed::new(name, version.to_string(), MICROSOFT.to_string(), evidence);
+    if let Some(code) = product_code {
+        entry.product_code = code;
+    }
+    entry.install = Some(t);
+    entry
 }
 
 fn user_profile(out: &mut Vec<inventory::Installed>, u: &Person, rng: &mut Rng8, t: i64) {
