@@ -139,10 +139,7 @@ impl<'a> Record<'a> {
             depth,
             name: name.into(),
             index: 1,
-            attributes: attributes
-                .into_iter()
-                .map(|(n, v)| Attribute::new(n, v))
-                .collect(),
+            attributes: attributes_from(attributes),
             ..Record::default()
         }
     }
@@ -209,6 +206,19 @@ impl<'a> Record<'a> {
     }
 }
 
+/// Attributes from `(name, value)` pairs, in order: what [`Record::element`] and
+/// [`Header::new`] take.
+fn attributes_from<'a, N, V>(pairs: impl IntoIterator<Item = (N, V)>) -> Vec<Attribute<'a>>
+where
+    N: Into<Cow<'a, str>>,
+    V: Into<Cow<'a, str>>,
+{
+    pairs
+        .into_iter()
+        .map(|(n, v)| Attribute::new(n, v))
+        .collect()
+}
+
 /// The value of the attribute `name` (exact case) among `attributes`: what
 /// [`Record::attr`] and [`Header::attr`] look up.
 #[inline]
@@ -249,10 +259,7 @@ impl<'a> Header<'a> {
     {
         Header {
             root: root.into(),
-            attributes: attributes
-                .into_iter()
-                .map(|(n, v)| Attribute::new(n, v))
-                .collect(),
+            attributes: attributes_from(attributes),
             doctype: None,
             processing_instructions: Vec::new(),
         }
