@@ -5,21 +5,31 @@
 mod common;
 
 use common::{check_golden, dump, inputs, named};
+use std::path::PathBuf;
+
 use ndi_format::Reader;
 
 const FORMATS: [&str; 4] = ["ndi", "mmi", "vdi", "disco"];
 
+/// Every `valid` or `invalid` corpus file of the four formats, with its bytes.
+fn corpus_files(kind: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    FORMATS
+        .into_iter()
+        .flat_map(|format| inputs(format, kind))
+        .map(|input| {
+            let bytes = std::fs::read(&input).unwrap();
+            (input, bytes)
+        })
+        .collect()
+}
+
 #[test]
 fn valid_files_match_their_dumps() {
-    let mut n = 0;
-    for format in FORMATS {
-        for input in inputs(format, "valid") {
-            let bytes = std::fs::read(&input).unwrap();
-            check_golden(&input, &dump(&bytes));
-            n += 1;
-        }
+    let files = corpus_files("valid");
+    for (input, bytes) in &files {
+        check_golden(input, &dump(bytes));
     }
-    assert!(n >= 10, "only {n} valid corpus files");
+    assert!(files.len() >= 10, "only {} valid corpus files", files.len());
 }
 
 /// Reads every record `reader` gives; the first error met, if any.
@@ -38,17 +48,17 @@ fn error_line(bytes: &[u8]) -> String {
 
 #[test]
 fn invalid_files_fail_with_their_expected_error() {
-    let mut n = 0;
-    for format in FORMATS {
-        for input in inputs(format, "invalid") {
-            let bytes = std::fs::read(&input).unwrap();
-            let line = error_line(&bytes);
-            assert_ne!(line, "no error", "{} was accepted", input.display());
-            check_golden(&input, &line);
-            n += 1;
-        }
+    let files = corpus_files("invalid");
+    for (input, bytes) in &files {
+        let line = error_line(bytes);
+        assert_ne!(line, "no error", "{} was accepted", input.display());
+        check_golden(input, &line);
     }
-    assert!(n >= 15, "only {n} invalid corpus files");
+    assert!(
+        files.len() >= 15,
+        "only {} invalid corpus files",
+        files.len()
+    );
 }
 
 /// Every way of reading an invalid file gives the same error at the same position: from a
@@ -57,32 +67,29 @@ fn invalid_files_fail_with_their_expected_error() {
 #[test]
 fn invalid_files_fail_alike_from_slice_buffer_path_and_stream() {
     let mut buffer = ndi_format::InputBuffer::new();
-    for format in FORMATS {
-        for input in inputs(format, "invalid") {
-            let bytes = std::fs::read(&input).unwrap();
-            let expected = error_line(&bytes);
-            let file_prefix = format!("{}:", input.display());
-            let drain = |r: ndi_format::Result<Reader<'_>>| -> String {
-                match read_to_end(r) {
-                    Ok(()) => "no error".to_string(),
-                    Err(e) => {
-                        let text = e.to_string();
-                        let text = text
-                            .strip_prefix(&file_prefix)
-                            .unwrap_or(&text)
-                            .trim_start();
-                        format!("{text}\n")
-                    }
+    for (input, bytes) in corpus_files("invalid") {
+        let expected = error_line(&bytes);
+        let file_prefix = format!("{}:", input.display());
+        let drain = |r: ndi_format::Result<Reader<'_>>| -> String {
+            match read_to_end(r) {
+                Ok(()) => "no error".to_string(),
+                Err(e) => {
+                    let text = e.to_string();
+                    let text = text
+                        .strip_prefix(&file_prefix)
+                        .unwrap_or(&text)
+                        .trim_start();
+                    format!("{text}\n")
                 }
-            };
-            let builder = ndi_format::ReaderBuilder::new();
-            let buffered = drain(builder.from_slice_buffered(&bytes, &mut buffer));
-            assert_eq!(buffered, expected, "buffered: {}", input.display());
-            let path = drain(builder.from_path(&input, &mut buffer));
-            assert_eq!(path, expected, "path: {}", input.display());
-            let stream = drain(builder.from_reader(std::io::BufReader::new(&bytes[..])));
-            assert_eq!(stream, expected, "stream: {}", input.display());
-        }
+            }
+        };
+        let builder = ndi_format::ReaderBuilder::new();
+        let buffered = drain(builder.from_slice_buffered(&bytes, &mut buffer));
+        assert_eq!(buffered, expected, "buffered: {}", input.display());
+        let path = drain(builder.from_path(&input, &mut buffer));
+        assert_eq!(path, expected, "path: {}", input.display());
+        let stream = drain(builder.from_reader(std::io::BufReader::new(&bytes[..])));
+        assert_eq!(stream, expected, "stream: {}", input.display());
     }
 }
 

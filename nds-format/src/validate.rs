@@ -73,40 +73,17 @@ fn schedule_rules(sink: &mut FindingSink<'_>, s: &Schedule) {
     if s.name().is_none() {
         sink.missing("Schedule", "NAME", root, path);
     }
+    #[rustfmt::skip]
     let schedule_values: [ValueCheck; 2] = [
-        (
-            "SCHEDSCHEMA",
-            "nds-schedschema",
-            |v| parse_int(v).is_some(),
-            "an integer",
-        ),
-        (
-            "TIMEDATESTAMP",
-            "nds-timedatestamp",
-            |v| parse_timestamp(v).is_some(),
-            "a UTC time yyyyMMddTHHmmssZ",
-        ),
+        ("SCHEDSCHEMA", "nds-schedschema", |v| parse_int(v).is_some(), "an integer"),
+        ("TIMEDATESTAMP", "nds-timedatestamp", |v| parse_timestamp(v).is_some(), "a UTC time yyyyMMddTHHmmssZ"),
     ];
     check_values(sink, |name| s.attr(name), &schedule_values, root, path);
+    #[rustfmt::skip]
     let event_values: [ValueCheck; 3] = [
-        (
-            "NETWORK",
-            "nds-boolean",
-            |v| parse_bool(v).is_some(),
-            "true or false",
-        ),
-        (
-            "CATCHUP",
-            "nds-catchup",
-            |v| CatchUpPolicy::parse(v).is_some(),
-            "Never, Once, Always or Query",
-        ),
-        (
-            "IDLEDURATION",
-            "nds-duration",
-            |v| parse_seconds(v).is_some(),
-            "a non-negative integer",
-        ),
+        ("NETWORK", "nds-boolean", |v| parse_bool(v).is_some(), "true or false"),
+        ("CATCHUP", "nds-catchup", |v| CatchUpPolicy::parse(v).is_some(), "Never, Once, Always or Query"),
+        ("IDLEDURATION", "nds-duration", |v| parse_seconds(v).is_some(), "a non-negative integer"),
     ];
     let mut ids: HashMap<String, ()> = HashMap::new();
     for item in &s.items {
