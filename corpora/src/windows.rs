@@ -502,13 +502,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.propn("NumberOfLogicalProcessors", d.logical_cpus());
     x.propn("NumberOfProcessors", d.sockets);
     x.prop("PartOfDomain", "True");
-    let pc_type = match d.hw.kind {
-        HardwareKind::Laptop => "2",
-        HardwareKind::Desktop => "1",
-        HardwareKind::Server => "4",
-        _ => "1",
-    };
-    x.prop("PCSystemType", pc_type);
+    x.prop("PCSystemType", wmi_system_types(d.hw.kind).0);
     x.prop("PrimaryOwnerName", d.org.company);
     if !d.hw.family.is_empty() {
         x.prop("SystemFamily", d.hw.family);
@@ -541,13 +535,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
 
     x.class("Win32_SystemEnclosure");
     x.instance(None);
-    let chassis = match d.hw.kind {
-        HardwareKind::Laptop => "10",
-        HardwareKind::Desktop => "35",
-        HardwareKind::Server => "23",
-        _ => "1",
-    };
-    x.prop("ChassisTypes", chassis);
+    x.prop("ChassisTypes", wmi_system_types(d.hw.kind).1);
     x.prop("Manufacturer", d.vendor);
     x.prop("SerialNumber", &d.serial);
     x.prop("SMBIOSAssetTag", &d.asset_tag);
@@ -678,6 +666,18 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
         sql_server(x, d, opts);
     }
     x.end("Hardware");
+}
+
+/// The WMI codes of a hardware kind: `Win32_ComputerSystem.PCSystemType` (1 desktop,
+/// 2 mobile, 4 enterprise server) and `Win32_SystemEnclosure.ChassisTypes` (35 mini PC,
+/// 10 notebook, 23 rack mount; 1 "other" for virtual machines).
+fn wmi_system_types(kind: HardwareKind) -> (&'static str, &'static str) {
+    match kind {
+        HardwareKind::Laptop => ("2", "10"),
+        HardwareKind::Desktop => ("1", "35"),
+        HardwareKind::Server => ("4", "23"),
+        HardwareKind::VmVmware | HardwareKind::VmHyperV => ("1", "1"),
+    }
 }
 
 fn bios_vendor(d: &WinDevice<'_>) -> &'static str {
@@ -1253,13 +1253,7 @@ pub(crate) fn software(
     let median_tail = if d.server { 4.0 } else { 9.0 };
     let n_tail = (util::lognormal(rng, median_tail, 0.9) as usize).min(250);
     for _ in 0..n_tail {
-        let vendor = *pick(rng, long_tail::VENDORS);
-        let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
-        let short = vendor
-            .split([',', ' '])
-            .next()
-            .unwrap_or(vendor)
-            .trim_end_matches('.');
+        let (vendor, noun, short) = long_tail_product(rng);
         let name = format!("{short} {noun}");
         if out.iter().any(|i| i.name == name) {
             continue;
@@ -1798,8 +1792,9 @@ pub(crate) fn files(
     x.end("Files");
 }
 
-/// One directory of a local software depot (`D:\\Sources\\...`), unique per `n`.
-pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
+/// A long-tail vendor, a product noun, and the vendor's short name (its first word, without
+/// a trailing dot) that product names start with.
+fn long_tail_product(rng: &mut Rng8) -> (&'static str, &'static str, &'static str) {
     let vendor = *pick(rng, long_tail::VENDORS);
     let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
     let short = vendor
@@ -1807,6 +1802,12 @@ pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
         .next()
         .unwrap_or(vendor)
         .trim_end_matches('.');
+    (vendor, noun, short)
+}
+
+/// One directory of a local software depot (`D:\\Sources\\...`), unique per `n`.
+pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
+    let (vendor, noun, short) = long_tail_product(rng);
     let version = format!(
         "{}.{}.{}",
         rng.random_range(1..15),
