@@ -4,7 +4,6 @@
 //! `<name>.expected` holding the one finding. Set `UPDATE_GOLDEN=1` to rewrite them.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use chrono::NaiveDate;
 use nds_format::{Schedule, validate};
@@ -13,7 +12,7 @@ use nds_format::{Schedule, validate};
 mod golden;
 
 use golden::{
-    assert_same_records, check_expected, corpus, element_dump, finding_lines, model_round_trip,
+    check_invalid_files, check_valid_files, corpus, element_dump, finding_lines, model_round_trip,
     write_findings,
 };
 
@@ -105,38 +104,23 @@ fn dump(bytes: &[u8]) -> String {
     out
 }
 
-fn check(path: &Path, actual: &str) {
-    check_expected(&path.with_extension("expected"), path, actual);
-}
-
 #[test]
 fn valid_corpus() {
-    for path in corpus("nds", "valid") {
-        let bytes = std::fs::read(&path).unwrap();
-        let dump = dump(&bytes);
-        assert!(
-            dump.ends_with("-- findings\nnone\n"),
-            "{}: {dump}",
-            path.display()
-        );
-        check(&path, &dump);
-        // Round trip: model equality and record equality.
-        let written = model_round_trip(
-            &bytes,
-            &path,
-            |b| Schedule::from_slice(b).unwrap(),
-            |s| s.to_bytes().unwrap(),
-        );
-        assert_same_records(&bytes, &written, &path);
-    }
+    check_valid_files(
+        corpus("nds", "valid"),
+        |_, bytes| dump(bytes),
+        |path, bytes| {
+            model_round_trip(
+                bytes,
+                path,
+                |b| Schedule::from_slice(b).unwrap(),
+                |s| s.to_bytes().unwrap(),
+            );
+        },
+    );
 }
 
 #[test]
 fn invalid_corpus() {
-    for path in corpus("nds", "invalid") {
-        let bytes = std::fs::read(&path).unwrap();
-        let findings = findings_of(&bytes);
-        assert_eq!(findings.len(), 1, "{}: {findings:#?}", path.display());
-        check(&path, &format!("{}\n", findings[0]));
-    }
+    check_invalid_files(corpus("nds", "invalid"), |_, bytes| findings_of(bytes));
 }

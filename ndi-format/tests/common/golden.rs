@@ -61,6 +61,37 @@ pub fn check_expected(expected_path: &Path, input: &Path, actual: &str) {
     );
 }
 
+/// Each of `files` dumps (`dump`) with no findings, matches `<name>.expected` and passes
+/// `round_trip`.
+pub fn check_valid_files(
+    files: Vec<PathBuf>,
+    dump: impl Fn(&Path, &[u8]) -> String,
+    round_trip: impl Fn(&Path, &[u8]),
+) {
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let dump = dump(&path, &bytes);
+        assert!(
+            dump.ends_with("-- findings\nnone\n"),
+            "{}: {dump}",
+            path.display()
+        );
+        check_expected(&path.with_extension("expected"), &path, &dump);
+        round_trip(&path, &bytes);
+    }
+}
+
+/// Each of `files` has exactly one finding (`findings`), which matches `<name>.expected`.
+pub fn check_invalid_files(files: Vec<PathBuf>, findings: impl Fn(&Path, &[u8]) -> Vec<String>) {
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let findings = findings(&path, &bytes);
+        assert_eq!(findings.len(), 1, "{}: {findings:#?}", path.display());
+        let expected = format!("{}\n", findings[0]);
+        check_expected(&path.with_extension("expected"), &path, &expected);
+    }
+}
+
 /// One line per element (its path) and per attribute and text, in document order.
 pub fn element_dump(bytes: &[u8], out: &mut String) {
     let mut reader = Reader::from_slice(bytes).unwrap();
@@ -129,18 +160,18 @@ pub fn write_findings(out: &mut String, findings: &[String]) {
     }
 }
 
-/// Parses `bytes` into a model, writes it, checks that reading what was written gives an
-/// equal model, and returns what was written.
+/// Parses `bytes` into a model and writes it: reading what was written gives an equal model,
+/// and the written document keeps every record of `bytes` ([`assert_same_records`]).
 pub fn model_round_trip<T: PartialEq + std::fmt::Debug>(
     bytes: &[u8],
     input: &Path,
     parse: impl Fn(&[u8]) -> T,
     write: impl Fn(&T) -> Vec<u8>,
-) -> Vec<u8> {
+) {
     let model = parse(bytes);
     let written = write(&model);
     assert_eq!(parse(&written), model, "{}", input.display());
-    written
+    assert_same_records(bytes, &written, input);
 }
 
 /// `written` (what a model wrote of `original`) keeps every root attribute, processing
