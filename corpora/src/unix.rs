@@ -269,24 +269,12 @@ struct Hw<'a> {
     control: bool,
 }
 
-fn class(x: &mut Xml, name: &str) {
-    x.open("Class").a("Name", name).start();
-}
-
-fn instance(x: &mut Xml, name: Option<&str>) {
-    x.open("Instance");
-    if let Some(n) = name {
-        x.a("Name", n);
-    }
-    x.start();
-}
-
 fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     let wmi = |t: i64| util::wmi_datetime(t, hw.tz);
     x.open("Hardware").start();
 
-    class(x, "MGS_BIOS");
-    instance(x, None);
+    x.class("MGS_BIOS");
+    x.instance(None);
     x.prop(
         "Manufacturer",
         if hw.vm {
@@ -331,8 +319,8 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
         *pick(rng, &[8, 16, 32, 64, 128, 256])
     };
 
-    class(x, "MGS_ComputerSystem");
-    instance(x, None);
+    x.class("MGS_ComputerSystem");
+    x.instance(None);
     x.prop("Domain", hw.domain);
     x.prop("Manufacturer", hw.vendor);
     x.prop("Model", hw.model);
@@ -345,8 +333,8 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     x.end("Instance");
     x.end("Class");
 
-    class(x, "MGS_ComputerSystemProduct");
-    instance(x, None);
+    x.class("MGS_ComputerSystemProduct");
+    x.instance(None);
     x.prop("IdentifyingNumber", hw.serial);
     x.prop("Name", hw.model);
     x.prop("UUID", hw.uuid);
@@ -354,8 +342,8 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     x.end("Instance");
     x.end("Class");
 
-    class(x, "MGS_OperatingSystem");
-    instance(x, None);
+    x.class("MGS_OperatingSystem");
+    x.instance(None);
     match platform {
         Platform::Linux(di) => {
             let (caption, version, kernel, _, _, publisher) = linux::DISTRIBUTIONS[*di];
@@ -394,14 +382,14 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     x.end("Instance");
     x.end("Class");
 
-    class(x, "MGS_PhysicalMemory");
+    x.class("MGS_PhysicalMemory");
     let dimms = if hw.vm || hw.mac {
         1
     } else {
         (mem_gb / 32).clamp(2, 8)
     };
     for i in 0..dimms {
-        instance(x, None);
+        x.instance(None);
         x.prop("BankLabel", &format!("BANK {i}"));
         x.propn("Capacity", mem_gb / dimms * 1_073_741_824);
         if hw.vm {
@@ -416,9 +404,9 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     }
     x.end("Class");
 
-    class(x, "MGS_Processor");
+    x.class("MGS_Processor");
     for s in 0..sockets {
-        instance(x, None);
+        x.instance(None);
         x.prop("DeviceID", &format!("CPU{s}"));
         x.prop(
             "Manufacturer",
@@ -441,7 +429,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     }
     x.end("Class");
 
-    class(x, "MGS_NetworkAdapterConfiguration");
+    x.class("MGS_NetworkAdapterConfiguration");
     let nics: &[&str] = if hw.mac {
         &["en0", "en1", "utun0"]
     } else if hw.vm {
@@ -450,7 +438,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
         &["eno1", "eno2", "bond0"]
     };
     for (i, nic) in nics.iter().enumerate() {
-        instance(x, Some(nic));
+        x.instance(Some(nic));
         x.prop("Description", nic);
         x.propn("Index", i);
         let ip_enabled = i == 0 || *nic == "bond0";
@@ -488,7 +476,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
     }
     x.end("Class");
 
-    class(x, "MGS_LogicalDisk");
+    x.class("MGS_LogicalDisk");
     let mounts: &[(&str, &str, &str)] = if hw.mac {
         &[
             ("/", "/dev/disk3s1s1", "apfs"),
@@ -505,7 +493,7 @@ fn hardware(x: &mut Xml, rng: &mut Rng8, platform: &Platform, hw: &Hw<'_>) {
         ]
     };
     for (mount, dev, fs) in mounts {
-        instance(x, Some(mount));
+        x.instance(Some(mount));
         let size = rng.random_range(1u64..200) * 1_073_741_824;
         x.prop("DeviceID", dev);
         x.prop("FileSystem", fs);

@@ -456,18 +456,6 @@ pub(crate) fn serial_for(rng: &mut Rng8, hw: &HardwareModel, uuid: &[u8; 16]) ->
 // ---------------------------------------------------------------------------------------------
 // Hardware.
 
-fn class(x: &mut Xml, name: &str) {
-    x.open("Class").a("Name", name).start();
-}
-
-fn instance(x: &mut Xml, name: Option<&str>) {
-    x.open("Instance");
-    if let Some(n) = name {
-        x.a("Name", n);
-    }
-    x.start();
-}
-
 fn mac(rng: &mut Rng8, oui: &str) -> String {
     let b: [u8; 3] = rng.random();
     format!("{oui}:{:02X}:{:02X}:{:02X}", b[0], b[1], b[2])
@@ -479,8 +467,8 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     let wmi = |t: i64| util::wmi_datetime(t, tz);
     x.open("Hardware").start();
 
-    class(x, "Win32_BIOS");
-    instance(x, None);
+    x.class("Win32_BIOS");
+    x.instance(None);
     x.prop("Manufacturer", bios_vendor(d));
     x.prop("Name", d.bios_ver);
     x.prop("ReleaseDate", &wmi(d.bios_date));
@@ -497,8 +485,8 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.end("Instance");
     x.end("Class");
 
-    class(x, "Win32_ComputerSystem");
-    instance(x, None);
+    x.class("Win32_ComputerSystem");
+    x.instance(None);
     x.prop("AdminPasswordStatus", if d.is_vm() { "3" } else { "1" });
     x.prop("BootupState", "Normal boot");
     x.prop("Caption", &d.host);
@@ -514,13 +502,7 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.propn("NumberOfLogicalProcessors", d.logical_cpus());
     x.propn("NumberOfProcessors", d.sockets);
     x.prop("PartOfDomain", "True");
-    let pc_type = match d.hw.kind {
-        HardwareKind::Laptop => "2",
-        HardwareKind::Desktop => "1",
-        HardwareKind::Server => "4",
-        _ => "1",
-    };
-    x.prop("PCSystemType", pc_type);
+    x.prop("PCSystemType", wmi_system_types(d.hw.kind).0);
     x.prop("PrimaryOwnerName", d.org.company);
     if !d.hw.family.is_empty() {
         x.prop("SystemFamily", d.hw.family);
@@ -539,8 +521,8 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.end("Instance");
     x.end("Class");
 
-    class(x, "Win32_ComputerSystemProduct");
-    instance(x, None);
+    x.class("Win32_ComputerSystemProduct");
+    x.instance(None);
     x.prop("Caption", "Computer System Product");
     x.prop("Description", "Computer System Product");
     x.prop("IdentifyingNumber", &d.serial);
@@ -551,23 +533,17 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.end("Instance");
     x.end("Class");
 
-    class(x, "Win32_SystemEnclosure");
-    instance(x, None);
-    let chassis = match d.hw.kind {
-        HardwareKind::Laptop => "10",
-        HardwareKind::Desktop => "35",
-        HardwareKind::Server => "23",
-        _ => "1",
-    };
-    x.prop("ChassisTypes", chassis);
+    x.class("Win32_SystemEnclosure");
+    x.instance(None);
+    x.prop("ChassisTypes", wmi_system_types(d.hw.kind).1);
     x.prop("Manufacturer", d.vendor);
     x.prop("SerialNumber", &d.serial);
     x.prop("SMBIOSAssetTag", &d.asset_tag);
     x.end("Instance");
     x.end("Class");
 
-    class(x, "Win32_OperatingSystem");
-    instance(x, None);
+    x.class("Win32_OperatingSystem");
+    x.instance(None);
     x.prop("BootDevice", "\\Device\\HarddiskVolume1");
     x.propn("BuildNumber", d.os.build);
     x.prop("Caption", d.os.caption);
@@ -627,9 +603,9 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.end("Instance");
     x.end("Class");
 
-    class(x, "Win32_Processor");
+    x.class("Win32_Processor");
     for s in 0..d.sockets {
-        instance(x, None);
+        x.instance(None);
         let (cores, threads) = if d.is_vm() {
             (d.vm_cores, d.vm_cores)
         } else {
@@ -692,6 +668,18 @@ pub(crate) fn hardware(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Op
     x.end("Hardware");
 }
 
+/// The WMI codes of a hardware kind: `Win32_ComputerSystem.PCSystemType` (1 desktop,
+/// 2 mobile, 4 enterprise server) and `Win32_SystemEnclosure.ChassisTypes` (35 mini PC,
+/// 10 notebook, 23 rack mount; 1 "other" for virtual machines).
+fn wmi_system_types(kind: HardwareKind) -> (&'static str, &'static str) {
+    match kind {
+        HardwareKind::Laptop => ("2", "10"),
+        HardwareKind::Desktop => ("1", "35"),
+        HardwareKind::Server => ("4", "23"),
+        HardwareKind::VmVmware | HardwareKind::VmHyperV => ("1", "1"),
+    }
+}
+
 fn bios_vendor(d: &WinDevice<'_>) -> &'static str {
     match d.hw.kind {
         HardwareKind::VmVmware => "VMware, Inc.",
@@ -721,7 +709,7 @@ fn bios_version_string(d: &WinDevice<'_>) -> String {
 }
 
 fn memory(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
-    class(x, "Win32_PhysicalMemory");
+    x.class("Win32_PhysicalMemory");
     let (n, vendor_part) = match d.hw.kind {
         HardwareKind::VmVmware | HardwareKind::VmHyperV => (1u64, None),
         HardwareKind::Server => (
@@ -734,7 +722,7 @@ fn memory(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
         ),
     };
     for i in 0..n {
-        instance(x, None);
+        x.instance(None);
         x.prop("BankLabel", &format!("BANK {i}"));
         x.propn("Capacity", d.mem_mb / n * 1024 * 1024);
         match vendor_part {
@@ -776,8 +764,8 @@ fn disks(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
     } else {
         *pick(rng, &[256, 512, 512, 1024])
     };
-    class(x, "Win32_DiskDrive");
-    instance(x, None);
+    x.class("Win32_DiskDrive");
+    x.instance(None);
     let model = match d.hw.kind {
         HardwareKind::VmVmware => "VMware Virtual disk SCSI Disk Device",
         HardwareKind::VmHyperV => "Microsoft Virtual Disk",
@@ -800,13 +788,13 @@ fn disks(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
     x.end("Instance");
     x.end("Class");
 
-    class(x, "Win32_LogicalDisk");
+    x.class("Win32_LogicalDisk");
     let mut drives: Vec<(&str, u64)> = vec![("C:", disk_gb)];
     if d.server && chance(rng, 0.6) {
         drives.push(("D:", *pick(rng, &[100u64, 200, 500, 1000, 2000])));
     }
     for (letter, size_gb) in drives {
-        instance(x, Some(letter));
+        x.instance(Some(letter));
         let size = size_gb * 1_073_741_824 - rng.random_range(1..500) * 1_048_576;
         x.prop("Caption", letter);
         x.prop("Description", "Local Fixed Disk");
@@ -831,7 +819,7 @@ fn disks(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
         let n_net = rng.random_range(0..4);
         for k in 0..n_net {
             let letter = ["H:", "S:", "P:", "M:"][k];
-            instance(x, Some(letter));
+            x.instance(Some(letter));
             x.prop("Caption", letter);
             x.prop("Description", "Network Connection");
             x.prop("DeviceID", letter);
@@ -856,7 +844,7 @@ fn disks(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
 }
 
 fn network(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
-    class(x, "Win32_NetworkAdapterConfiguration");
+    x.class("Win32_NetworkAdapterConfiguration");
     let mut adapters: Vec<(&str, &str, Option<&str>)> = Vec::new(); // description, service, OUI if IP
     match d.hw.kind {
         HardwareKind::VmVmware => {
@@ -910,7 +898,7 @@ fn network(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
     }
     let dhcp = !d.server;
     for (i, (desc, svc, ip_oui)) in adapters.iter().enumerate() {
-        instance(x, None);
+        x.instance(None);
         let index = i as u32 + 1;
         x.prop("Caption", &format!("[{index:08}] {desc}"));
         x.prop("Description", desc);
@@ -960,8 +948,8 @@ fn network(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
 }
 
 fn video(x: &mut Xml, d: &WinDevice<'_>) {
-    class(x, "Win32_VideoController");
-    instance(x, None);
+    x.class("Win32_VideoController");
+    x.instance(None);
     let (name, driver, ram) = match d.hw.kind {
         HardwareKind::VmVmware => ("VMware SVGA 3D", "9.17.7.3", "4194304"),
         HardwareKind::VmHyperV => ("Microsoft Hyper-V Video", "10.0.20348.1", "0"),
@@ -990,19 +978,19 @@ fn video(x: &mut Xml, d: &WinDevice<'_>) {
 }
 
 fn login_profiles(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
-    class(x, "Win32_NetworkLoginProfile");
+    x.class("Win32_NetworkLoginProfile");
     for sys in [
         "NT AUTHORITY\\SYSTEM",
         "NT AUTHORITY\\LOCAL SERVICE",
         "NT AUTHORITY\\NETWORK SERVICE",
     ] {
-        instance(x, None);
+        x.instance(None);
         x.prop("Caption", sys.rsplit('\\').next().unwrap_or(sys));
         x.prop("Name", sys);
         x.end("Instance");
     }
     for u in &d.users {
-        instance(x, None);
+        x.instance(None);
         let name = format!("{}\\{}", d.org.netbios, u.login);
         x.prop("BadPasswordCount", &rng.random_range(0..3).to_string());
         x.prop("Caption", &u.login);
@@ -1024,11 +1012,10 @@ fn login_profiles(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8) {
 }
 
 fn registry(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
-    class(x, "Win32_Registry");
-    instance(
-        x,
-        Some("HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"),
-    );
+    x.class("Win32_Registry");
+    x.instance(Some(
+        "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+    ));
     x.propn("CurrentBuild", d.os.build);
     x.propn("CurrentBuildNumber", d.os.build);
     if !d.os.display.is_empty() {
@@ -1044,17 +1031,15 @@ fn registry(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
     x.prop("RegisteredOwner", &format!("{} IT", d.org.short));
     x.propn("UBR", d.ubr);
     x.end("Instance");
-    instance(
-        x,
-        Some("HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation"),
-    );
+    x.instance(Some(
+        "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation",
+    ));
     x.prop("TimeZoneKeyName", d.site.time_zone_key);
     x.end("Instance");
     if let Some(v) = &opts.office_c2r_version {
-        instance(
-            x,
-            Some("HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Office\\ClickToRun\\Configuration"),
-        );
+        x.instance(Some(
+            "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Office\\ClickToRun\\Configuration",
+        ));
         x.prop(
             "CDNBaseUrl",
             "http://officecdn.microsoft.com/pr/7ffbc6bf-bc32-4f92-8982-f9dd17fd3114",
@@ -1069,10 +1054,9 @@ fn registry(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
         x.end("Instance");
     }
     if chance(rng, 0.5) {
-        instance(
-            x,
-            Some("HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate"),
-        );
+        x.instance(Some(
+            "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate",
+        ));
         x.prop("WUServer", &format!("https://wsus.{}:8531", d.org.dns));
         x.prop(
             "WUStatusServer",
@@ -1080,10 +1064,9 @@ fn registry(x: &mut Xml, d: &WinDevice<'_>, rng: &mut Rng8, opts: &Opts) {
         );
         x.end("Instance");
     }
-    instance(
-        x,
-        Some("HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\ManageSoft Corp\\ManageSoft\\Common"),
-    );
+    x.instance(Some(
+        "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\ManageSoft Corp\\ManageSoft\\Common",
+    ));
     x.prop(
         "MachineType",
         if d.server { "Server" } else { "Workstation" },
@@ -1104,8 +1087,8 @@ fn sql_server(x: &mut Xml, d: &WinDevice<'_>, opts: &Opts) {
     let Some((version, year)) = &opts.sql_server else {
         return;
     };
-    class(x, "MGS_SQLServer");
-    instance(x, Some("MSSQLSERVER"));
+    x.class("MGS_SQLServer");
+    x.instance(Some("MSSQLSERVER"));
     x.prop("Clustered", "False");
     x.prop("InstanceName", "MSSQLSERVER");
     x.prop(
@@ -1270,13 +1253,7 @@ pub(crate) fn software(
     let median_tail = if d.server { 4.0 } else { 9.0 };
     let n_tail = (util::lognormal(rng, median_tail, 0.9) as usize).min(250);
     for _ in 0..n_tail {
-        let vendor = *pick(rng, long_tail::VENDORS);
-        let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
-        let short = vendor
-            .split([',', ' '])
-            .next()
-            .unwrap_or(vendor)
-            .trim_end_matches('.');
+        let (vendor, noun, short) = long_tail_product(rng);
         let name = format!("{short} {noun}");
         if out.iter().any(|i| i.name == name) {
             continue;
@@ -1374,14 +1351,13 @@ fn office(
         let v = office::CLICK_TO_RUN_VERSIONS
             [util::skewed_index(rng, office::CLICK_TO_RUN_VERSIONS.len())];
         opts.office_c2r_version = Some(v.to_string());
-        let mut main = inventory::Installed::new(
+        let mut main = office_entry(
             "Microsoft 365 Apps for enterprise - en-us".to_string(),
-            v.to_string(),
-            MICROSOFT.to_string(),
+            v,
             Evidence::Arp,
+            Some("O365ProPlusRetail - en-us".to_string()),
+            t,
         );
-        main.product_code = "O365ProPlusRetail - en-us".to_string();
-        main.install = Some(t);
         main.files = inventory::group_exes(
             "C:\\Program Files\\Microsoft Office\\root\\Office16",
             office::EXECUTABLES,
@@ -1404,24 +1380,21 @@ fn office(
             ],
         });
         out.push(main);
-        let mut onenote = inventory::Installed::new(
+        out.push(office_entry(
             "Microsoft OneNote - en-us".to_string(),
-            v.to_string(),
-            MICROSOFT.to_string(),
+            v,
             Evidence::Arp,
-        );
-        onenote.product_code = "OneNoteFreeRetail - en-us".to_string();
-        onenote.install = Some(t);
-        out.push(onenote);
+            Some("OneNoteFreeRetail - en-us".to_string()),
+            t,
+        ));
         for comp in ["Extensibility", "Localization", "Licensing"] {
-            let mut c = inventory::Installed::new(
+            out.push(office_entry(
                 format!("Office 16 Click-to-Run {comp} Component"),
-                v.to_string(),
-                MICROSOFT.to_string(),
+                v,
                 Evidence::Msi,
-            );
-            c.install = Some(t);
-            out.push(c);
+                None,
+                t,
+            ));
         }
         for (p, name, code) in [
             (
@@ -1436,29 +1409,25 @@ fn office(
             ),
         ] {
             if chance(rng, p) {
-                let mut e = inventory::Installed::new(
+                out.push(office_entry(
                     name.to_string(),
-                    v.to_string(),
-                    MICROSOFT.to_string(),
+                    v,
                     Evidence::Arp,
-                );
-                e.product_code = code.to_string();
-                e.install = Some(t);
-                out.push(e);
+                    Some(code.to_string()),
+                    t,
+                ));
             }
         }
     } else {
         let v = "16.0.4266.1001";
         for (name, mid) in office::MSI_COMPONENTS {
-            let mut c = inventory::Installed::new(
+            out.push(office_entry(
                 name.to_string(),
-                v.to_string(),
-                MICROSOFT.to_string(),
+                v,
                 Evidence::Msi,
-            );
-            c.product_code = format!("{{90160000-{mid}-0000000FF1CE}}");
-            c.install = Some(t);
-            out.push(c);
+                Some(format!("{{90160000-{mid}-0000000FF1CE}}")),
+                t,
+            ));
         }
         if let Some(first) = out
             .iter_mut()
@@ -1493,16 +1462,28 @@ fn office(
                 "Update"
             };
             let name = format!("{kind} for {product} (KB{kb}) 64-Bit Edition");
-            let mut c = inventory::Installed::new(
-                name,
-                String::new(),
-                MICROSOFT.to_string(),
-                Evidence::Msi,
-            );
-            c.install = Some(t + rng.random_range(0..(d.now - t).max(DAY)));
-            out.push(c);
+            let installed = t + rng.random_range(0..(d.now - t).max(DAY));
+            out.push(office_entry(name, "", Evidence::Msi, None, installed));
         }
     }
+}
+
+/// A Microsoft Office entry installed at `t`; `product_code` where Office sets its own
+/// rather than the one [`inventory::Installed::new`] derives.
+fn office_entry(
+    name: String,
+    version: &str,
+    evidence: Evidence,
+    product_code: Option<String>,
+    t: i64,
+) -> inventory::Installed {
+    let mut entry =
+        inventory::Installed::new(name, version.to_string(), MICROSOFT.to_string(), evidence);
+    if let Some(code) = product_code {
+        entry.product_code = code;
+    }
+    entry.install = Some(t);
+    entry
 }
 
 fn user_profile(out: &mut Vec<inventory::Installed>, u: &Person, rng: &mut Rng8, t: i64) {
@@ -1538,18 +1519,14 @@ fn user_profile(out: &mut Vec<inventory::Installed>, u: &Person, rng: &mut Rng8,
     idx.shuffle(rng);
     for &k in &idx[..n] {
         let (dir, exe, desc, company, version) = USER_APPS[k];
-        let mut inst = inventory::Installed::new(
-            desc.to_string(),
-            version.to_string(),
-            company.to_string(),
-            Evidence::Files,
-        );
-        inst.install = Some(t);
-        inst.files.push(inventory::Dir {
-            path: format!("{base}\\{dir}"),
-            files: vec![(exe.to_string(), desc.to_string())],
-        });
-        out.push(inst);
+        out.push(file_evidence(
+            format!("{base}\\{dir}"),
+            exe,
+            desc,
+            company,
+            version,
+            t,
+        ));
     }
     let n_dl = rng.random_range(0..5);
     if n_dl > 0 {
@@ -1561,20 +1538,39 @@ fn user_profile(out: &mut Vec<inventory::Installed>, u: &Person, rng: &mut Rng8,
         }
         for k in dl {
             let (exe, desc, company, version) = DOWNLOADS[k];
-            let mut inst = inventory::Installed::new(
-                desc.to_string(),
-                version.to_string(),
-                company.to_string(),
-                Evidence::Files,
-            );
-            inst.install = Some(t);
-            inst.files.push(inventory::Dir {
-                path: format!("{base}\\Downloads"),
-                files: vec![(exe.to_string(), desc.to_string())],
-            });
-            out.push(inst);
+            out.push(file_evidence(
+                format!("{base}\\Downloads"),
+                exe,
+                desc,
+                company,
+                version,
+                t,
+            ));
         }
     }
+}
+
+/// Software known only by one file, `exe` in `dir`, described by its version resource.
+fn file_evidence(
+    dir: String,
+    exe: &str,
+    desc: &str,
+    company: &str,
+    version: &str,
+    t: i64,
+) -> inventory::Installed {
+    let mut inst = inventory::Installed::new(
+        desc.to_string(),
+        version.to_string(),
+        company.to_string(),
+        Evidence::Files,
+    );
+    inst.install = Some(t);
+    inst.files.push(inventory::Dir {
+        path: dir,
+        files: vec![(exe.to_string(), desc.to_string())],
+    });
+    inst
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1796,8 +1792,9 @@ pub(crate) fn files(
     x.end("Files");
 }
 
-/// One directory of a local software depot (`D:\\Sources\\...`), unique per `n`.
-pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
+/// A long-tail vendor, a product noun, and the vendor's short name (its first word, without
+/// a trailing dot) that product names start with.
+fn long_tail_product(rng: &mut Rng8) -> (&'static str, &'static str, &'static str) {
     let vendor = *pick(rng, long_tail::VENDORS);
     let noun = *pick(rng, long_tail::PRODUCT_NOUNS);
     let short = vendor
@@ -1805,6 +1802,12 @@ pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
         .next()
         .unwrap_or(vendor)
         .trim_end_matches('.');
+    (vendor, noun, short)
+}
+
+/// One directory of a local software depot (`D:\\Sources\\...`), unique per `n`.
+pub(crate) fn depot_dir(x: &mut Xml, rng: &mut Rng8, n: u32, patch_base: i64) {
+    let (vendor, noun, short) = long_tail_product(rng);
     let version = format!(
         "{}.{}.{}",
         rng.random_range(1..15),

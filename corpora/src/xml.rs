@@ -149,6 +149,20 @@ impl Xml {
             .empty();
     }
 
+    /// `<Class Name="..">`, opening a hardware or registry class.
+    pub fn class(&mut self, name: &str) {
+        self.open("Class").a("Name", name).start();
+    }
+
+    /// `<Instance>` or `<Instance Name="..">`, opening one instance of a class.
+    pub fn instance(&mut self, name: Option<&str>) {
+        self.open("Instance");
+        if let Some(n) = name {
+            self.a("Name", n);
+        }
+        self.start();
+    }
+
     /// A property with a numeric value.
     pub fn propn(&mut self, name: &str, value: impl Display) {
         self.open("Property")

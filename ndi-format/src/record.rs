@@ -139,10 +139,7 @@ impl<'a> Record<'a> {
             depth,
             name: name.into(),
             index: 1,
-            attributes: attributes
-                .into_iter()
-                .map(|(n, v)| Attribute::new(n, v))
-                .collect(),
+            attributes: attributes_from(attributes),
             ..Record::default()
         }
     }
@@ -167,16 +164,13 @@ impl<'a> Record<'a> {
     /// The value of attribute `name` (exact case), if present.
     #[inline]
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| a.value.as_ref())
+        attr_value(&self.attributes, name)
     }
 
     /// The value of the first attribute among `names` that is present (for case variants
     /// such as `UserName`/`Username`).
     pub fn attr_any(&self, names: &[&str]) -> Option<&str> {
-        names.iter().find_map(|n| self.attr(n))
+        first_attr_value(&self.attributes, names)
     }
 
     /// Attributes other than `known`, in document order.
@@ -212,6 +206,34 @@ impl<'a> Record<'a> {
     }
 }
 
+/// Attributes from `(name, value)` pairs, in order: what [`Record::element`] and
+/// [`Header::new`] take.
+fn attributes_from<'a, N, V>(pairs: impl IntoIterator<Item = (N, V)>) -> Vec<Attribute<'a>>
+where
+    N: Into<Cow<'a, str>>,
+    V: Into<Cow<'a, str>>,
+{
+    pairs
+        .into_iter()
+        .map(|(n, v)| Attribute::new(n, v))
+        .collect()
+}
+
+/// The value of the attribute `name` (exact case) among `attributes`: what
+/// [`Record::attr`] and [`Header::attr`] look up.
+#[inline]
+fn attr_value<'s>(attributes: &'s [Attribute<'_>], name: &str) -> Option<&'s str> {
+    attributes
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.value.as_ref())
+}
+
+/// The value of the first attribute among `names` present in `attributes`.
+fn first_attr_value<'s>(attributes: &'s [Attribute<'_>], names: &[&str]) -> Option<&'s str> {
+    names.iter().find_map(|n| attr_value(attributes, n))
+}
+
 /// The root element of a document plus its prolog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Header<'a> {
@@ -237,10 +259,7 @@ impl<'a> Header<'a> {
     {
         Header {
             root: root.into(),
-            attributes: attributes
-                .into_iter()
-                .map(|(n, v)| Attribute::new(n, v))
-                .collect(),
+            attributes: attributes_from(attributes),
             doctype: None,
             processing_instructions: Vec::new(),
         }
@@ -248,15 +267,12 @@ impl<'a> Header<'a> {
 
     /// The value of root attribute `name`, if present.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| a.value.as_ref())
+        attr_value(&self.attributes, name)
     }
 
     /// The value of the first root attribute among `names` that is present.
     pub fn attr_any(&self, names: &[&str]) -> Option<&str> {
-        names.iter().find_map(|n| self.attr(n))
+        first_attr_value(&self.attributes, names)
     }
 
     /// The format this root element stands for.

@@ -5,7 +5,7 @@ mod common;
 
 use std::io::BufReader;
 
-use common::{inputs, slice_records};
+use common::{inputs, named, slice_records};
 use ndi_format::{Compression, Document, InputBuffer, Reader, ReaderBuilder, Record};
 
 const FORMATS: [&str; 4] = ["ndi", "mmi", "vdi", "disco"];
@@ -124,10 +124,7 @@ fn zero_copy_values_borrow_from_the_input() {
 
 #[test]
 fn gzipped_slices_read_the_same_buffered_or_streamed() {
-    let input = inputs("ndi", "valid")
-        .into_iter()
-        .find(|p| p.ends_with("windows-full.ndi"))
-        .unwrap();
+    let input = named(inputs("ndi", "valid"), "windows-full.ndi");
     let bytes = std::fs::read(&input).unwrap();
     let gz = Document::from_slice(&bytes)
         .unwrap()

@@ -73,28 +73,18 @@ fn schedule_rules(sink: &mut FindingSink<'_>, s: &Schedule) {
     if s.name().is_none() {
         sink.missing("Schedule", "NAME", root, path);
     }
-    if let Some(v) = s.attr("SCHEDSCHEMA")
-        && parse_int(v).is_none()
-    {
-        sink.error(
-            "nds-schedschema",
-            format!("SCHEDSCHEMA {v:?} is not an integer"),
-            root,
-            "SCHEDSCHEMA",
-            path,
-        );
-    }
-    if let Some(v) = s.attr("TIMEDATESTAMP")
-        && parse_timestamp(v).is_none()
-    {
-        sink.error(
-            "nds-timedatestamp",
-            format!("TIMEDATESTAMP {v:?} is not a UTC time yyyyMMddTHHmmssZ"),
-            root,
-            "TIMEDATESTAMP",
-            path,
-        );
-    }
+    #[rustfmt::skip]
+    let schedule_values: [ValueCheck; 2] = [
+        ("SCHEDSCHEMA", "nds-schedschema", |v| parse_int(v).is_some(), "an integer"),
+        ("TIMEDATESTAMP", "nds-timedatestamp", |v| parse_timestamp(v).is_some(), "a UTC time yyyyMMddTHHmmssZ"),
+    ];
+    check_values(sink, |name| s.attr(name), &schedule_values, root, path);
+    #[rustfmt::skip]
+    let event_values: [ValueCheck; 3] = [
+        ("NETWORK", "nds-boolean", |v| parse_bool(v).is_some(), "true or false"),
+        ("CATCHUP", "nds-catchup", |v| CatchUpPolicy::parse(v).is_some(), "Never, Once, Always or Query"),
+        ("IDLEDURATION", "nds-duration", |v| parse_seconds(v).is_some(), "a non-negative integer"),
+    ];
     let mut ids: HashMap<String, ()> = HashMap::new();
     for item in &s.items {
         let ScheduleItem::Event(e) = item else {
@@ -126,39 +116,7 @@ fn schedule_rules(sink: &mut FindingSink<'_>, s: &Schedule) {
                 }
             }
         }
-        if let Some(v) = e.attr("NETWORK")
-            && parse_bool(v).is_none()
-        {
-            sink.error(
-                "nds-boolean",
-                format!("NETWORK {v:?} is not true or false"),
-                at,
-                "NETWORK",
-                &epath,
-            );
-        }
-        if let Some(v) = e.attr("CATCHUP")
-            && CatchUpPolicy::parse(v).is_none()
-        {
-            sink.error(
-                "nds-catchup",
-                format!("CATCHUP {v:?} is not Never, Once, Always or Query"),
-                at,
-                "CATCHUP",
-                &epath,
-            );
-        }
-        if let Some(v) = e.attr("IDLEDURATION")
-            && parse_seconds(v).is_none()
-        {
-            sink.error(
-                "nds-duration",
-                format!("IDLEDURATION {v:?} is not a non-negative integer"),
-                at,
-                "IDLEDURATION",
-                &epath,
-            );
-        }
+        check_values(sink, |name| e.attr(name), &event_values, at, &epath);
         let commands = e
             .items
             .iter()
@@ -196,6 +154,28 @@ fn schedule_rules(sink: &mut FindingSink<'_>, s: &Schedule) {
         for t in e.triggers() {
             let tpath = child_path(&epath, "Trigger", t.span.index);
             check_trigger(sink, t, &tpath);
+        }
+    }
+}
+
+/// A check of one attribute's value: the attribute, the rule reported when the value is
+/// rejected, whether a value is accepted, and what the value should be (the finding reads
+/// `ATTR "value" is not <what>`).
+type ValueCheck = (&'static str, &'static str, fn(&str) -> bool, &'static str);
+
+/// Runs `checks` on the attributes `attr` looks up; a missing attribute passes.
+fn check_values<'a>(
+    sink: &mut FindingSink<'_>,
+    attr: impl Fn(&str) -> Option<&'a str>,
+    checks: &[ValueCheck],
+    tag: u64,
+    path: &str,
+) {
+    for &(name, rule, valid, what) in checks {
+        if let Some(v) = attr(name)
+            && !valid(v)
+        {
+            sink.error(rule, format!("{name} {v:?} is not {what}"), tag, name, path);
         }
     }
 }

@@ -66,16 +66,21 @@ fn daily_with_repeat_matches_the_spec_example() {
     assert!(runs.iter().all(|r| r.delay_s < 3600));
 }
 
-#[test]
-fn berlin_spring_forward_runs_at_the_end_of_the_gap() {
-    // 2024-03-31: 02:00 CET jumps to 03:00 CEST; 02:30 does not exist.
-    let s = schedule(&[&[
+/// Daily at 02:30 (inside the Berlin DST changes) from 2024-01-01, without a random delay.
+fn daily_at_half_past_two() -> Schedule {
+    schedule(&[&[
         ("TIMESTART", "023000"),
         ("TYPE", "Daily"),
         ("TYPE_PARAM", "1"),
         ("TIMEWINDOW", "0"),
         ("DATESTART", "20240101"),
-    ]]);
+    ]])
+}
+
+#[test]
+fn berlin_spring_forward_runs_at_the_end_of_the_gap() {
+    // 2024-03-31: 02:00 CET jumps to 03:00 CEST; 02:30 does not exist.
+    let s = daily_at_half_past_two();
     let runs = s.next_runs(at(2024, 3, 30, 12, 0), chrono_tz::Europe::Berlin, 3, 0);
     assert_eq!(
         local(&runs),
@@ -98,13 +103,7 @@ fn berlin_spring_forward_runs_at_the_end_of_the_gap() {
 #[test]
 fn berlin_fall_back_runs_once_at_the_earlier_instant() {
     // 2024-10-27: 03:00 CEST falls back to 02:00 CET; 02:30 happens twice.
-    let s = schedule(&[&[
-        ("TIMESTART", "023000"),
-        ("TYPE", "Daily"),
-        ("TYPE_PARAM", "1"),
-        ("TIMEWINDOW", "0"),
-        ("DATESTART", "20240101"),
-    ]]);
+    let s = daily_at_half_past_two();
     let runs = s.next_runs(at(2024, 10, 26, 12, 0), chrono_tz::Europe::Berlin, 3, 0);
     assert_eq!(
         utc(&runs),

@@ -1,6 +1,10 @@
-//! Helpers shared by the integration tests: corpus discovery and a readable dump.
+//! Helpers shared by the integration tests: corpus discovery and a readable dump. The
+//! golden-test harness proper lives in [`golden`], which the schedule and policy crates'
+//! tests include too.
 
 #![allow(dead_code)]
+
+pub mod golden;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,10 +12,7 @@ use std::path::{Path, PathBuf};
 use ndi_format::model::{Item, Scope};
 use ndi_format::{Reader, Record, RecordKind};
 
-/// The repository's `corpora/` folder.
-pub fn corpora() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpora")
-}
+pub use golden::{corpora, named};
 
 /// Input files (not `.expected`, not README) of `corpora/<format>/<kind>`, sorted.
 pub fn inputs(format: &str, kind: &str) -> Vec<PathBuf> {
@@ -35,25 +36,9 @@ pub fn expected_path(input: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Compares `actual` with the expected file, or rewrites it when `UPDATE_GOLDEN` is set.
+/// Compares `actual` with `<input>.expected`, or rewrites it when `UPDATE_GOLDEN` is set.
 pub fn check_golden(input: &Path, actual: &str) {
-    let path = expected_path(input);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 to create)",
-            path.display()
-        )
-    });
-    assert_eq!(
-        expected,
-        actual,
-        "golden mismatch for {} (UPDATE_GOLDEN=1 rewrites)",
-        input.display()
-    );
+    golden::check_expected(&expected_path(input), input, actual);
 }
 
 /// Every record of `bytes` read from a slice.
