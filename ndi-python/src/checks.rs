@@ -158,7 +158,7 @@ pub fn validate(py: Python<'_>, document: Document) -> PyResult<String> {
         }
         Err(e) => return Err(e),
     };
-    let path = from_path.then(|| Path::new(&loaded.name).to_path_buf());
+    let path = loaded.path.clone();
     let (format, found) = py.detach(|| findings(&loaded.bytes, path.as_deref()));
     let valid = found.iter().all(|f| f.severity != Severity::Error);
     Ok(json!({
@@ -175,11 +175,9 @@ pub fn diff(py: Python<'_>, old: Document, new: Document) -> PyResult<String> {
     let snapshot = |document: Document| -> PyResult<Snapshot> {
         let loaded = get(py, document)?;
         py.detach(|| Snapshot::from_slice(&loaded.bytes))
-            .map_err(|e| match &loaded.bytes {
-                crate::inputs::Bytes::Owned(_) => {
-                    reader_error(py, &e.with_file(Path::new(&loaded.name)))
-                }
-                crate::inputs::Bytes::Python(_) => reader_error(py, &e),
+            .map_err(|e| match &loaded.path {
+                Some(path) => reader_error(py, &e.with_file(path)),
+                None => reader_error(py, &e),
             })
     };
     let old = snapshot(old)?;
@@ -257,9 +255,8 @@ pub fn next_runs(
         })?,
         None => chrono::Utc::now().with_timezone(&zone).naive_local(),
     };
-    let from_path = matches!(nds, Document::Path(_));
     let loaded = get(py, nds)?;
-    let path = from_path.then(|| Path::new(&loaded.name));
+    let path = loaded.path.as_deref();
     let found = py.detach(|| nds_format::validate_schedule(&loaded.bytes));
     refuse(py, &found, affects_runs, path, "next runs")?;
     let schedule = nds_format::Schedule::from_slice(&loaded.bytes).map_err(|e| {
@@ -305,9 +302,8 @@ pub fn next_runs(
 /// The effective packages of a policy, as a JSON array; a policy with an error raises.
 #[pyfunction]
 pub fn effective_packages(py: Python<'_>, npl: Document) -> PyResult<String> {
-    let from_path = matches!(npl, Document::Path(_));
     let loaded = get(py, npl)?;
-    let path = from_path.then(|| Path::new(&loaded.name));
+    let path = loaded.path.as_deref();
     let found = py.detach(|| npl_format::validate_policy(&loaded.bytes));
     refuse(
         py,

@@ -19,6 +19,8 @@ pub enum Document {
 pub struct Loaded {
     /// `<bytes>` or the path.
     pub name: String,
+    /// The file, when the document was read from one.
+    pub path: Option<PathBuf>,
     /// The document as given or as read from disk.
     pub bytes: Bytes,
 }
@@ -50,6 +52,7 @@ impl Document {
         match self {
             Document::Bytes(b) => Ok(Loaded {
                 name: "<bytes>".into(),
+                path: None,
                 bytes: Bytes::Python(b),
             }),
             Document::Path(path) => {
@@ -59,6 +62,7 @@ impl Document {
                     .map_err(|e| Failure::Reader(e.with_file(&path)))?;
                 Ok(Loaded {
                     name: path.display().to_string(),
+                    path: Some(path),
                     bytes: Bytes::Owned(bytes),
                 })
             }

@@ -164,6 +164,10 @@ fn read(py: Python<'_>, document: Document, batch_size: usize) -> PyResult<Bound
         if outcome.status == Status::Rejected
             && let Some(e) = outcome.error
         {
+            let e = match &loaded.path {
+                Some(path) => e.with_file(path),
+                None => e,
+            };
             return Err(ReadError::Failure(Failure::Reader(e)));
         }
         decoder.flush().map_err(ReadError::Load)
