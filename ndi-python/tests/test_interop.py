@@ -30,7 +30,8 @@ def test_polars_takes_the_tables_without_copying():
     before = pa.total_allocated_bytes()
     frame = pl.from_arrow(table, rechunk=False)
     assert frame.height == table.num_rows
-    assert pa.total_allocated_bytes() == before
+    # (pyarrow allocates a few kB while Polars reads the schema and the map column.)
+    assert pa.total_allocated_bytes() - before < table.nbytes // 100
     back = frame.to_arrow()
     # Polars holds the very buffers Rust filled: exported again, the int64 column points at
     # the same addresses (Polars converts strings to its own view layout and second
