@@ -1,7 +1,7 @@
 //! The native part of the Python package `ndi_toolkit` (module `ndi_toolkit._native`).
 //!
 //! Documents become record batches of the table contract in Rust ([`ndi_load::Decoder`] for
-//! one document, [`ndi_load::load`] for files and folders) with the GIL released, and reach
+//! one document, [`ndi_load::load()`] for files and folders) with the GIL released, and reach
 //! Python as pyarrow objects through the Arrow C Data Interface (`arrow-pyarrow`): pyarrow
 //! takes ownership of the Rust buffers, nothing is copied and no Python code runs per row.
 //! Reader errors raise `ndi_toolkit.NdiFormatError` with their rule and position. The typed,
@@ -97,7 +97,9 @@ fn options(threads: Option<usize>, batch_size: usize) -> PyResult<LoadOptions> {
         return Err(PyValueError::new_err("batch_size must be at least 1"));
     }
     if threads == Some(0) {
-        return Err(PyValueError::new_err("threads must be at least 1 (or None)"));
+        return Err(PyValueError::new_err(
+            "threads must be at least 1 (or None)",
+        ));
     }
     Ok(LoadOptions {
         threads,
@@ -358,8 +360,10 @@ fn decode_files<'py>(
                 _ => None,
             }
         };
-        if !matches!(contents.data_type(), DataType::Binary | DataType::LargeBinary)
-            || !matches!(paths.data_type(), DataType::Utf8 | DataType::LargeUtf8)
+        if !matches!(
+            contents.data_type(),
+            DataType::Binary | DataType::LargeBinary
+        ) || !matches!(paths.data_type(), DataType::Utf8 | DataType::LargeUtf8)
         {
             return Err(PyValueError::new_err(
                 "expected a string column `path` and a binary column `content`",
