@@ -42,7 +42,7 @@ fi
 corpus=$root/target/ci-spark-corpus
 out=$root/target/ci-spark-convert
 if [ ! -d "$corpus" ]; then
-  "$NDI_TOOL" generate --out "$corpus" --count 120 --seed 16
+  "$NDI_TOOL" generate --out "$corpus" --count 60 --seed 16
 fi
 rm -rf "$out"
 "$NDI_TOOL" convert "$corpus" --out "$out" --threads 2 --quiet

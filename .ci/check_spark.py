@@ -27,6 +27,7 @@ def main() -> int:
         SparkSession.builder.master("local[2]")
         .appName("ndi-toolkit-ci")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
@@ -59,7 +60,7 @@ def main() -> int:
     print(f"spark: parsed and counted {len(counts)} tables in {elapsed:.1f} s")
     spark.stop()
     passed = len(expected) + 3 - failed
-    print(f"spark check: {passed} passed, {failed} failed")
+    print(f"spark: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
