@@ -8,7 +8,7 @@
 #       (1 process); with --spark, ndi_toolkit.spark.read_tables in local[2] counting every
 #       table, once per round.
 #
-# Release builds; the wheel is built with maturin into target/python-bench-venv; corpora are
+# Release builds; the wheel is built with maturin into target/python-bench-venv (or $VENV); corpora are
 # shared with compare.sh (target/compare-corpus-N-seedS).
 set -euo pipefail
 FILES=1000 THREADS=2 ROUNDS=3 SEED=42 SPARK=0
@@ -25,7 +25,7 @@ done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-VENV="$TARGET/python-bench-venv"
+VENV="${VENV:-$TARGET/python-bench-venv}"
 WORK="$(mktemp -d /tmp/ndi-python-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 

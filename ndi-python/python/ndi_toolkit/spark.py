@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["read_tables", "spark_schema"]
 
 #: Documents parsed per call of the parser on an executor: bounds the rows held at once.
-DOCUMENTS_PER_CALL = 256
+DOCUMENTS_PER_CALL = 64
 
 
 def _spark_type(t: pa.DataType) -> Tuple["DataType", pa.DataType]:
@@ -98,17 +98,16 @@ def _parse(batch_size: int) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.
         for batch in files:
             for start in range(0, batch.num_rows, DOCUMENTS_PER_CALL):
                 part = batch.slice(start, DOCUMENTS_PER_CALL)
-                names = []
-                payloads = []
                 for name, rows in native.decode_files(part, batch_size):
                     sink = pa.BufferOutputStream()
                     with pa.ipc.new_stream(sink, rows.schema) as writer:
                         writer.write_batch(rows)
-                    names.append(name)
-                    payloads.append(sink.getvalue().to_pybytes())
-                if names:
+                    # One payload per output batch: a JVM row stays a few MB.
                     yield pa.RecordBatch.from_arrays(
-                        [pa.array(names, pa.string()), pa.array(payloads, pa.binary())],
+                        [
+                            pa.array([name], pa.string()),
+                            pa.array([sink.getvalue().to_pybytes()], pa.binary()),
+                        ],
                         names=["table", "ipc"],
                     )
 
@@ -133,7 +132,7 @@ def read_tables(
     spark: "SparkSession",
     path_or_glob: str,
     *,
-    batch_size: int = 65536,
+    batch_size: int = 8192,
     persist: bool = True,
     recursive: Optional[bool] = None,
 ) -> Dict[str, "DataFrame"]:
@@ -146,6 +145,8 @@ def read_tables(
     (``MEMORY_AND_DISK``) so that each table's DataFrame reuses it (``spark.catalog.clearCache()``
     releases it); without, every table's first action parses the files again. Returns
     ``{table_name: DataFrame}`` in the contract's order, each with :func:`spark_schema`.
+    ``batch_size`` is the rows per Arrow batch (and per intermediate payload) on the
+    executors: small enough that a payload stays a few MB of JVM heap.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
