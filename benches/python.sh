@@ -61,12 +61,12 @@ for r in $(seq "$ROUNDS"); do
     rm -rf "$WORK/out"
     run convert "$TOOL" convert "$DIR" --out "$WORK/out" --threads "$THREADS" --quiet
     run load "$PY" benches/compare/ndi_toolkit_run.py load "$DIR" "$THREADS"
-    RUNS[load_call]+="$(cut -d' ' -f1 "$WORK/last") "
+    RUNS[load_call]+="$(tail -1 "$WORK/last" | cut -d' ' -f1) "
     rm -rf "$WORK/py"
     run python "$PY" benches/compare/python_convert.py "$DIR" --out "$WORK/py"
     if [ "$SPARK" = 1 ]; then
         run spark env PYSPARK_PYTHON="$PY" SPARK_LOCAL_IP=127.0.0.1 "$PY" benches/compare/ndi_toolkit_run.py spark "$DIR"
-        RUNS[spark_call]+="$(cut -d' ' -f1 "$WORK/last") "
+        RUNS[spark_call]+="$(tail -1 "$WORK/last" | cut -d' ' -f1) "
     fi
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
