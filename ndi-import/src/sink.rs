@@ -27,7 +27,12 @@ pub struct DeltaSinkFactory {
 impl DeltaSinkFactory {
     /// A factory writing the tables marked in `wanted` (by [`Table::index`]) under
     /// `table_paths` (by index) for run `run` on `load_date` (`YYYY-MM-DD`).
-    pub fn new(table_paths: Vec<PathBuf>, wanted: [bool; Table::COUNT], run: i64, load_date: String) -> Self {
+    pub fn new(
+        table_paths: Vec<PathBuf>,
+        wanted: [bool; Table::COUNT],
+        run: i64,
+        load_date: String,
+    ) -> Self {
         Self {
             table_paths,
             wanted,
