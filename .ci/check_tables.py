@@ -47,8 +47,18 @@ ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def documented_columns(doc_path):
-    tables, current = {}, None
+    """The loader's tables as TABLES.md lists them (between the columns markers; the
+    reconciled tables further down are written by `reconcile`, not by `convert`)."""
+    tables, current, inside = {}, None, False
     for line in open(doc_path, encoding="utf-8"):
+        if line.startswith("<!-- columns:begin -->"):
+            inside = True
+            continue
+        if line.startswith("<!-- columns:end -->"):
+            inside = False
+            continue
+        if not inside:
+            continue
         m = re.match(r"### `(\w+)`", line)
         if m:
             current = tables.setdefault(m.group(1), [])
