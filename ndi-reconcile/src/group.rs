@@ -158,128 +158,123 @@ fn buckets<'a>(
 /// agents reporting at the same time. Demoted values are cleared for those documents.
 pub(crate) fn demote(docs: &mut [Doc<'_>], rules: &Rules, findings: &mut Vec<Finding>) {
     let spans = agent_spans(docs);
-    let mut demoted_serial: Vec<Vec<u32>> = Vec::new();
-    let mut serial_findings = Vec::new();
     if rules.demote_shared_serial {
-        for (value, members) in buckets(docs, |d| d.serial.as_deref()) {
-            if members.len() < 2 {
-                continue;
-            }
-            let mut hw: Vec<(&str, &str)> = members
-                .iter()
-                .filter_map(|&m| {
-                    let d = &docs[m as usize];
+        let (demoted, found) = shared_values(
+            docs,
+            &spans,
+            "serial_number",
+            "serial number",
+            |d| d.serial.as_deref(),
+            |d| d.serial_raw.as_deref(),
+            |members| {
+                let hardware = distinct(docs, members, |d| {
                     Some((d.manufacturer.as_deref()?, d.model.as_deref()?))
+                });
+                (hardware > 1).then(|| {
+                    format!(
+                        "serial number reported by {hardware} different manufacturer/model pairs"
+                    )
                 })
-                .collect();
-            hw.sort_unstable();
-            hw.dedup();
-            let mut agents: Vec<&str> = members
-                .iter()
-                .filter_map(|&m| docs[m as usize].agent.as_deref())
-                .collect();
-            agents.sort_unstable();
-            agents.dedup();
-            let mut s: Vec<(i64, i64)> = agents
-                .iter()
-                .filter_map(|a| spans.get(*a).copied())
-                .collect();
-            let reason = if hw.len() > 1 {
-                Some(format!(
-                    "serial number reported by {} different manufacturer/model pairs",
-                    hw.len()
-                ))
-            } else if overlapping(&mut s) {
-                Some(format!(
-                    "serial number reported by {} agent ids at the same time",
-                    agents.len()
-                ))
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                serial_findings.push(Finding {
-                    kind: "demoted",
-                    column: "serial_number".into(),
-                    value: docs[members[0] as usize]
-                        .serial_raw
-                        .as_deref()
-                        .map(str::to_string)
-                        .or(Some(value.to_string())),
-                    documents: members
-                        .iter()
-                        .map(|&m| docs[m as usize].id.to_string())
-                        .collect(),
-                    reason,
-                });
-                demoted_serial.push(members);
-            }
+            },
+        );
+        for m in demoted.iter().flatten() {
+            docs[*m as usize].serial = None;
         }
+        findings.extend(found);
     }
-    for m in demoted_serial.iter().flatten() {
-        docs[*m as usize].serial = None;
-    }
-    findings.extend(serial_findings);
-
     if rules.demote_shared_uuid {
-        let mut demoted_uuid: Vec<Vec<u32>> = Vec::new();
-        let mut uuid_findings = Vec::new();
-        for (value, members) in buckets(docs, |d| d.uuid.as_deref()) {
-            if members.len() < 2 {
-                continue;
-            }
-            let mut serials: Vec<&str> = members
-                .iter()
-                .filter_map(|&m| docs[m as usize].serial.as_deref())
-                .collect();
-            serials.sort_unstable();
-            serials.dedup();
-            let mut agents: Vec<&str> = members
-                .iter()
-                .filter_map(|&m| docs[m as usize].agent.as_deref())
-                .collect();
-            agents.sort_unstable();
-            agents.dedup();
-            let mut s: Vec<(i64, i64)> = agents
-                .iter()
-                .filter_map(|a| spans.get(*a).copied())
-                .collect();
-            let reason = if serials.len() > 1 {
-                Some(format!(
-                    "hardware UUID reported with {} different serial numbers",
-                    serials.len()
-                ))
-            } else if overlapping(&mut s) {
-                Some(format!(
-                    "hardware UUID reported by {} agent ids at the same time",
-                    agents.len()
-                ))
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                uuid_findings.push(Finding {
-                    kind: "demoted",
-                    column: "hardware_uuid".into(),
-                    value: docs[members[0] as usize]
-                        .uuid_raw
-                        .as_deref()
-                        .map(str::to_string)
-                        .or(Some(value.to_string())),
-                    documents: members
-                        .iter()
-                        .map(|&m| docs[m as usize].id.to_string())
-                        .collect(),
-                    reason,
-                });
-                demoted_uuid.push(members);
-            }
-        }
-        for m in demoted_uuid.iter().flatten() {
+        let (demoted, found) = shared_values(
+            docs,
+            &spans,
+            "hardware_uuid",
+            "hardware UUID",
+            |d| d.uuid.as_deref(),
+            |d| d.uuid_raw.as_deref(),
+            |members| {
+                let serials = distinct(docs, members, |d| d.serial.as_deref());
+                (serials > 1).then(|| {
+                    format!("hardware UUID reported with {serials} different serial numbers")
+                })
+            },
+        );
+        for m in demoted.iter().flatten() {
             docs[*m as usize].uuid = None;
         }
-        findings.extend(uuid_findings);
+        findings.extend(found);
     }
+}
+
+/// How many distinct values of `f` the `members` carry.
+fn distinct<'a, T: Ord>(
+    docs: &'a [Doc<'_>],
+    members: &[u32],
+    f: impl Fn(&'a Doc<'_>) -> Option<T>,
+) -> usize {
+    let mut values: Vec<T> = members
+        .iter()
+        .filter_map(|&m| f(&docs[m as usize]))
+        .collect();
+    values.sort_unstable();
+    values.dedup();
+    values.len()
+}
+
+/// The buckets of documents sharing a value of `value` that must not identify anything: those
+/// whose members disagree on a stronger key (`stronger` says why) or come from several agent
+/// ids reporting at the same time. Each such bucket, with its finding (`column`, the value as
+/// written, every document).
+fn shared_values<'a>(
+    docs: &'a [Doc<'_>],
+    spans: &HashMap<String, (i64, i64)>,
+    column: &str,
+    what: &str,
+    value: impl Fn(&'a Doc<'_>) -> Option<&'a str>,
+    raw: impl Fn(&'a Doc<'_>) -> Option<&'a str>,
+    stronger: impl Fn(&[u32]) -> Option<String>,
+) -> (Vec<Vec<u32>>, Vec<Finding>) {
+    let mut demoted = Vec::new();
+    let mut found = Vec::new();
+    for (shared, members) in buckets(docs, value) {
+        if members.len() < 2 {
+            continue;
+        }
+        let mut agents: Vec<&str> = members
+            .iter()
+            .filter_map(|&m| docs[m as usize].agent.as_deref())
+            .collect();
+        agents.sort_unstable();
+        agents.dedup();
+        let mut reporting: Vec<(i64, i64)> = agents
+            .iter()
+            .filter_map(|a| spans.get(*a).copied())
+            .collect();
+        let reason = stronger(&members).or_else(|| {
+            overlapping(&mut reporting).then(|| {
+                format!(
+                    "{what} reported by {} agent ids at the same time",
+                    agents.len()
+                )
+            })
+        });
+        if let Some(reason) = reason {
+            found.push(Finding {
+                kind: "demoted",
+                column: column.into(),
+                value: Some(
+                    raw(&docs[members[0] as usize])
+                        .unwrap_or(shared)
+                        .to_string(),
+                ),
+                documents: members
+                    .iter()
+                    .map(|&m| docs[m as usize].id.to_string())
+                    .collect(),
+                reason,
+            });
+            demoted.push(members);
+        }
+    }
+    (demoted, found)
 }
 
 /// Union-find over documents; each root holds what the guard compares.
