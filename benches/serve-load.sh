@@ -2,7 +2,9 @@
 # Load test of `ndi-tool serve` over loopback: generates a corpus, starts a release server
 # on a fresh incoming folder, runs the serve-load harness (its own hyper client) and checks
 # every upload. Usage: benches/serve-load.sh [UPLOADS] [CONNECTIONS] [FILES] [RATE]
-# (RATE: offered uploads per second, open loop; without it, as fast as answers come)
+# (RATE: offered uploads per second, open loop; without it, as fast as answers come).
+# SERVE_LOAD_TMP=/dev/shm puts the incoming folder on a tmpfs (fsync costs nothing there),
+# which separates the server's own latency from the disk's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 uploads=${1:-20000}
@@ -15,7 +17,7 @@ corpus=$target/serve-load-corpus-$files
 if [ ! -d "$corpus" ]; then
   "$target/release/ndi-tool" generate --out "$corpus" --count "$files" --seed 7
 fi
-work=$(mktemp -d /tmp/serve-load.XXXXXX)
+work=$(mktemp -d "${SERVE_LOAD_TMP:-/tmp}/serve-load.XXXXXX")
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
 "$target/release/ndi-tool" serve --incoming "$work/in" --listen "127.0.0.1:$port" -q \

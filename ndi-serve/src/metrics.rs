@@ -9,6 +9,55 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0,
 ];
 
+/// A cumulative latency histogram over [`LATENCY_BUCKETS`] (lock-free).
+#[derive(Debug)]
+struct Histogram {
+    buckets: Vec<AtomicU64>,
+    sum_micros: AtomicU64,
+    count: AtomicU64,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram {
+            buckets: LATENCY_BUCKETS.iter().map(|_| AtomicU64::new(0)).collect(),
+            sum_micros: AtomicU64::new(0),
+            count: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Histogram {
+    fn observe(&self, took: Duration) {
+        let secs = took.as_secs_f64();
+        for (bound, c) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
+            if secs <= *bound {
+                c.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.sum_micros.fetch_add(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn render(&self, s: &mut String, name: &str, help: &str) {
+        let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} histogram");
+        for (bound, c) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
+            let _ = writeln!(
+                s,
+                "{name}_bucket{{le=\"{bound}\"}} {}",
+                c.load(Ordering::Relaxed)
+            );
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        let _ = writeln!(s, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(s, "{name}_sum {sum}\n{name}_count {count}");
+    }
+}
+
 /// The receiver's counters (all lock-free).
 #[derive(Debug)]
 pub struct Metrics {
@@ -20,9 +69,8 @@ pub struct Metrics {
     connections_open: AtomicI64,
     connections_total: AtomicU64,
     connections_refused: AtomicU64,
-    latency_buckets: Vec<AtomicU64>,
-    latency_sum_micros: AtomicU64,
-    latency_count: AtomicU64,
+    latency: Histogram,
+    commit: Histogram,
     temp_files_removed: AtomicU64,
 }
 
@@ -37,9 +85,8 @@ impl Default for Metrics {
             connections_open: AtomicI64::new(0),
             connections_total: AtomicU64::new(0),
             connections_refused: AtomicU64::new(0),
-            latency_buckets: LATENCY_BUCKETS.iter().map(|_| AtomicU64::new(0)).collect(),
-            latency_sum_micros: AtomicU64::new(0),
-            latency_count: AtomicU64::new(0),
+            latency: Histogram::default(),
+            commit: Histogram::default(),
             temp_files_removed: AtomicU64::new(0),
         }
     }
@@ -71,17 +118,13 @@ impl Metrics {
         }
         self.bytes_received.fetch_add(received, Ordering::Relaxed);
         self.bytes_stored.fetch_add(stored, Ordering::Relaxed);
-        let secs = took.as_secs_f64();
-        for (bound, c) in LATENCY_BUCKETS.iter().zip(&self.latency_buckets) {
-            if secs <= *bound {
-                c.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.latency_sum_micros.fetch_add(
-            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-        self.latency_count.fetch_add(1, Ordering::Relaxed);
+        self.latency.observe(took);
+    }
+
+    /// Counts the time one upload spent making itself durable and visible: the last
+    /// write, the file's fsync, the link into place and the folder's fsync.
+    pub fn commit(&self, took: Duration) {
+        self.commit.observe(took);
     }
 
     /// Marks an upload in flight until the guard drops.
@@ -196,22 +239,16 @@ impl Metrics {
             "Temporary files of an earlier run removed at start.",
             ld(&self.temp_files_removed),
         );
-        let name = "ndi_serve_upload_duration_seconds";
-        let _ = writeln!(
-            s,
-            "# HELP {name} Time from request to answer of uploads.\n# TYPE {name} histogram"
+        self.latency.render(
+            &mut s,
+            "ndi_serve_upload_duration_seconds",
+            "Time from request to answer of uploads.",
         );
-        for (bound, c) in LATENCY_BUCKETS.iter().zip(&self.latency_buckets) {
-            let _ = writeln!(
-                s,
-                "{name}_bucket{{le=\"{bound}\"}} {}",
-                c.load(Ordering::Relaxed)
-            );
-        }
-        let count = self.latency_count.load(Ordering::Relaxed);
-        let _ = writeln!(s, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let sum = self.latency_sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
-        let _ = writeln!(s, "{name}_sum {sum}\n{name}_count {count}");
+        self.commit.render(
+            &mut s,
+            "ndi_serve_commit_duration_seconds",
+            "Time an upload spent on its last write, its fsync, its link into place and the folder fsync: the storage's share of the upload time.",
+        );
         s
     }
 }
@@ -227,6 +264,7 @@ mod tests {
         m.upload(201, 50, 50, Duration::from_millis(200));
         m.upload(413, 0, 0, Duration::from_millis(1));
         m.request(201);
+        m.commit(Duration::from_micros(700));
         let g = m.upload_started();
         let text = m.render();
         drop(g);
@@ -237,6 +275,8 @@ mod tests {
         assert!(text.contains("ndi_serve_upload_duration_seconds_bucket{le=\"0.005\"} 2\n"));
         assert!(text.contains("ndi_serve_upload_duration_seconds_bucket{le=\"0.25\"} 3\n"));
         assert!(text.contains("ndi_serve_upload_duration_seconds_count 3\n"));
+        assert!(text.contains("ndi_serve_commit_duration_seconds_bucket{le=\"0.001\"} 1\n"));
+        assert!(text.contains("ndi_serve_commit_duration_seconds_count 1\n"));
         assert_eq!(m.in_flight(), 0);
     }
 }

@@ -166,7 +166,7 @@ struct State {
     config: Config,
     base_lower: String,
     store: Store,
-    metrics: Metrics,
+    metrics: Arc<Metrics>,
     log: Arc<dyn Log>,
     capture: Option<Capture>,
 }
@@ -200,7 +200,7 @@ impl Server {
             Some((dir, n)) => Some(Capture::new(dir.clone(), *n).map_err(ServeError::Capture)?),
             None => None,
         };
-        let metrics = Metrics::default();
+        let metrics = Arc::new(Metrics::default());
         metrics.temp_files_removed(removed as u64);
         if removed > 0 {
             log.event(&format!(
@@ -622,13 +622,22 @@ fn gone() -> BodyEnd {
     })
 }
 
-async fn commit(pending: Pending, buf: Vec<u8>, name: String) -> Result<Stored, StoreError> {
+async fn commit(
+    state: &State,
+    pending: Pending,
+    buf: Vec<u8>,
+    name: String,
+) -> Result<Stored, StoreError> {
+    let metrics = Arc::clone(&state.metrics);
     tokio::task::spawn_blocking(move || {
+        let start = Instant::now();
         let mut pending = pending;
         if !buf.is_empty() {
             pending.write(&buf)?;
         }
-        pending.commit(&name)
+        let stored = pending.commit(&name);
+        metrics.commit(start.elapsed());
+        stored
     })
     .await
     .unwrap_or_else(|e| Err(join_error("commit", e)))
@@ -689,7 +698,9 @@ impl<'a> Receiver<'a> {
         }
         let pending = self.pending.take().ok_or_else(gone)?;
         let buf = std::mem::take(&mut self.buf);
-        commit(pending, buf, name).await.map_err(BodyEnd::Store)
+        commit(self.state, pending, buf, name)
+            .await
+            .map_err(BodyEnd::Store)
     }
 }
 

@@ -125,6 +125,46 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[idx]) / 1000.0
 }
 
+/// The server's `/metrics` text, when it answers.
+async fn fetch_metrics(authority: &str) -> Option<String> {
+    let stream = tokio::net::TcpStream::connect(authority).await.ok()?;
+    let (mut s, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .ok()?;
+    tokio::spawn(conn);
+    let req = hyper::Request::get("/metrics")
+        .header(hyper::header::HOST, authority)
+        .body(Full::new(Bytes::new()))
+        .ok()?;
+    let resp = s.send_request(req).await.ok()?;
+    let body = resp.into_body().collect().await.ok()?.to_bytes();
+    String::from_utf8(body.to_vec()).ok()
+}
+
+/// One line on a Prometheus histogram of the server: its mean and the share of
+/// observations within 10 ms, 100 ms and 1 s.
+fn histogram_summary(text: &str, name: &str) -> String {
+    let value = |key: &str| -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().parse().ok())
+    };
+    let Some(count) = value(&format!("{name}_count ")).filter(|c| *c > 0.0) else {
+        return "no observations".into();
+    };
+    let sum = value(&format!("{name}_sum ")).unwrap_or(0.0);
+    let share = |le: &str| {
+        value(&format!("{name}_bucket{{le=\"{le}\"}} ")).map_or(0.0, |n| n / count * 100.0)
+    };
+    format!(
+        "mean {:.1} ms; within 10 ms {:.2}%, 100 ms {:.2}%, 1 s {:.2}% of {count}",
+        sum / count * 1000.0,
+        share("0.01"),
+        share("0.1"),
+        share("1"),
+    )
+}
+
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let a = args();
@@ -261,6 +301,14 @@ async fn main() {
             e - b,
             (e - b) / a.uploads as f64 * 1e6
         );
+    }
+    if let Some(text) = fetch_metrics(authority.as_str()).await {
+        for (name, what) in [
+            ("ndi_serve_upload_duration_seconds", "server upload"),
+            ("ndi_serve_commit_duration_seconds", "server storage"),
+        ] {
+            println!("{what:<15}{}", histogram_summary(&text, name));
+        }
     }
     // Every upload stored once, byte-identical.
     if !a.incoming.as_os_str().is_empty() {
