@@ -46,6 +46,14 @@ pub enum ClientError {
         /// What is wrong.
         message: String,
     },
+    /// The client certificate or its key cannot be used.
+    #[error("client certificate {path}: {message}")]
+    Identity {
+        /// The certificate or key file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The HTTP client cannot be built.
     #[error("HTTP client: {0}")]
     Build(String),
@@ -91,6 +99,9 @@ pub struct UploadOptions {
     pub ca_cert: Option<PathBuf>,
     /// Basic credentials (user, password).
     pub basic: Option<(String, String)>,
+    /// A client certificate chain and its private key (PEM files), for a receiver that
+    /// requires mutual TLS.
+    pub identity: Option<(PathBuf, PathBuf)>,
 }
 
 impl UploadOptions {
@@ -106,6 +117,7 @@ impl UploadOptions {
             timeout: Duration::from_secs(300),
             ca_cert: None,
             basic: None,
+            identity: None,
         }
     }
 }
@@ -162,6 +174,23 @@ pub struct PassReport {
     pub vanished: usize,
 }
 
+/// A client identity from a certificate chain and a private key in PEM files.
+fn identity(cert: &Path, key: &Path) -> Result<reqwest::Identity, ClientError> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|e| ClientError::Identity {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    };
+    let mut pem = read(key)?;
+    pem.push(b'\n');
+    pem.extend_from_slice(&read(cert)?);
+    reqwest::Identity::from_pem(&pem).map_err(|e| ClientError::Identity {
+        path: format!("{} with {}", cert.display(), key.display()),
+        message: e.to_string(),
+    })
+}
+
 /// The upload client.
 #[derive(Debug, Clone)]
 pub struct Uploader {
@@ -205,6 +234,9 @@ impl Uploader {
             for c in certs {
                 b = b.add_root_certificate(c);
             }
+        }
+        if let Some((cert, key)) = &opts.identity {
+            b = b.identity(identity(cert, key)?);
         }
         let client = b.build().map_err(|e| ClientError::Build(e.to_string()))?;
         Ok(Uploader {

@@ -1,6 +1,7 @@
 //! `ndi-tool serve` and `ndi-tool upload` as processes, over loopback: curl (PUT, multipart
 //! POST, chunked, Expect: 100-continue), our upload client, a two-level beacon hierarchy,
-//! SIGKILL under load and restart, SIGTERM drain, a full file system.
+//! SIGKILL under load and restart, SIGTERM drain, a full file system, mutual TLS and
+//! `--allow`.
 
 mod common;
 
@@ -622,4 +623,157 @@ fn hostile_clients_are_refused_quickly_with_bounded_memory() {
         }
     }
     assert_eq!(closed, 100, "connections still held after the timeouts");
+}
+
+/// Runs one `openssl` command line (words without spaces) in `dir`.
+fn openssl(dir: &Path, line: &str) {
+    let out = Command::new("openssl")
+        .args(line.split_whitespace())
+        .current_dir(dir)
+        .output()
+        .expect("the openssl command (apt-get install openssl)");
+    assert!(
+        out.status.success(),
+        "openssl {line}: {}",
+        text(&out.stderr)
+    );
+}
+
+/// Two CAs (`ca`, `rogue`), a server certificate for 127.0.0.1 and a client certificate
+/// from `ca`, and a client certificate from `rogue`: `<name>.pem` and `<name>.key` each.
+fn mutual_tls_files(dir: &Path) {
+    let key = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+    for ca in ["ca", "rogue"] {
+        openssl(
+            dir,
+            &format!("req -x509 {key} -keyout {ca}.key -out {ca}.pem -subj /CN={ca} -days 2"),
+        );
+    }
+    for (leaf, ca, ext) in [
+        (
+            "server",
+            "ca",
+            "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+        ),
+        ("client", "ca", "extendedKeyUsage=clientAuth\n"),
+        ("intruder", "rogue", "extendedKeyUsage=clientAuth\n"),
+    ] {
+        std::fs::write(
+            dir.join(format!("{leaf}.ext")),
+            format!("basicConstraints=critical,CA:FALSE\n{ext}"),
+        )
+        .unwrap();
+        openssl(
+            dir,
+            &format!("req {key} -keyout {leaf}.key -out {leaf}.csr -subj /CN={leaf}"),
+        );
+        openssl(
+            dir,
+            &format!(
+                "x509 -req -in {leaf}.csr -CA {ca}.pem -CAkey {ca}.key -CAcreateserial -out {leaf}.pem -days 2 -extfile {leaf}.ext"
+            ),
+        );
+    }
+}
+
+#[test]
+fn mutual_tls_admits_only_clients_with_a_certificate_of_the_ca() {
+    let t = tempfile::tempdir().unwrap();
+    let pki = t.path().join("pki");
+    std::fs::create_dir(&pki).unwrap();
+    mutual_tls_files(&pki);
+    let f = |name: &str| pki.join(name).to_string_lossy().into_owned();
+    let incoming = t.path().join("in");
+    let srv = Serve::start(
+        &incoming,
+        &[
+            "--tls-cert",
+            &f("server.pem"),
+            "--tls-key",
+            &f("server.key"),
+            "--client-ca",
+            &f("ca.pem"),
+        ],
+    );
+    let base = format!("https://{}/ManageSoftRL", srv.addr);
+    let data = body(70_000, 5);
+    let src = t.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    let file = src.join("SYSTEM on mtls.ndi.gz");
+    std::fs::write(&file, &data).unwrap();
+    let put = |name: &str, identity: Option<&str>| {
+        let url = format!("{base}/{name}");
+        let mut args = vec!["--cacert".to_owned(), f("ca.pem"), "-T".to_owned()];
+        args.push(s(&file).to_owned());
+        if let Some(who) = identity {
+            args.extend([
+                "--cert".into(),
+                f(&format!("{who}.pem")),
+                "--key".into(),
+                f(&format!("{who}.key")),
+            ]);
+        }
+        args.push(url);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        curl(&args).0
+    };
+    // No client certificate, or one of another CA: the handshake fails, nothing is stored.
+    assert_eq!(put("none.ndi.gz", None), 0);
+    assert_eq!(put("rogue.ndi.gz", Some("intruder")), 0);
+    assert!(tree(&incoming).is_empty(), "{:?}", tree(&incoming));
+    // A certificate of the CA: stored byte-identical.
+    assert_eq!(put("curl.ndi.gz", Some("client")), 201);
+    assert_eq!(
+        std::fs::read(incoming.join("Inventories/curl.ndi.gz")).unwrap(),
+        data
+    );
+    // Our upload client: refused without its certificate (the file is kept), accepted
+    // with it (the file is deleted after the 201).
+    let upload = |identity: bool| {
+        let mut cmd = bin();
+        cmd.args(["upload", s(&file), "--to", &base, "--ca-cert", &f("ca.pem")])
+            .args(["--delete", "--retries", "0", "-q"]);
+        if identity {
+            cmd.args([
+                "--client-cert",
+                &f("client.pem"),
+                "--client-key",
+                &f("client.key"),
+            ]);
+        }
+        cmd.output().unwrap()
+    };
+    let refused = upload(false);
+    assert!(!refused.status.success(), "{}", text(&refused.stderr));
+    assert!(file.exists());
+    let sent = upload(true);
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    assert!(!file.exists());
+    assert_eq!(
+        std::fs::read(incoming.join("Inventories/SYSTEM on mtls.ndi.gz")).unwrap(),
+        data
+    );
+    assert_eq!(tree(&incoming).len(), 2, "{:?}", tree(&incoming));
+}
+
+#[test]
+fn allow_closes_connections_from_networks_not_listed() {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("a.ndi.gz");
+    let data = body(20_000, 6);
+    std::fs::write(&file, &data).unwrap();
+    let elsewhere = t.path().join("elsewhere");
+    let srv = Serve::start(&elsewhere, &["--allow", "10.99.0.0/16"]);
+    let started = Instant::now();
+    assert_eq!(curl(&["-T", s(&file), &srv.url("a.ndi.gz")]).0, 0);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(!elsewhere.join("Inventories").join("a.ndi.gz").exists());
+    drop(srv);
+    let here = t.path().join("here");
+    let srv = Serve::start(&here, &["--allow", "10.99.0.0/16", "--allow", "127.0.0.1"]);
+    assert_eq!(curl(&["-T", s(&file), &srv.url("a.ndi.gz")]).0, 201);
+    assert_eq!(
+        std::fs::read(here.join("Inventories/a.ndi.gz")).unwrap(),
+        data
+    );
 }

@@ -64,6 +64,12 @@ pub struct UploadArgs {
     /// Extra CA certificates (PEM) to trust for https.
     #[arg(long)]
     pub ca_cert: Option<PathBuf>,
+    /// Client certificate chain (PEM) for a receiver that requires mutual TLS.
+    #[arg(long, requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// Private key (PEM) of --client-cert.
+    #[arg(long, requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
     /// Basic credentials: a file whose first line is `user:password`.
     #[arg(long)]
     pub auth_file: Option<PathBuf>,
@@ -106,6 +112,7 @@ pub fn run(args: &UploadArgs) -> Result<Outcome> {
     opts.parallel = usize::try_from(args.parallel)?;
     opts.timeout = Duration::from_secs(args.timeout);
     opts.ca_cert = args.ca_cert.clone();
+    opts.identity = args.client_cert.clone().zip(args.client_key.clone());
     if let Some(f) = &args.auth_file {
         opts.basic = Some(credentials(f)?);
     }
