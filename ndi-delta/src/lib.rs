@@ -19,11 +19,14 @@
 //! - writes Parquet data files ([`write_data_file`]) and commits them in one append
 //!   ([`DeltaTable::append`]) carrying a [`TxnId`], so a replayed commit is a no-op
 //!   ([`DeltaTable::txn_version`]);
+//! - replaces a table's contents in one commit ([`DeltaTable::replace`]: the new files added,
+//!   every active file removed, with a [`TxnId`] too), for tables derived anew by each run;
+//! - reads a table's rows as Arrow batches through the kernel's scan ([`DeltaTable::read`]);
 //! - checkpoints ([`DeltaTable::checkpoint`], also automatically every N commits);
 //! - compacts small files ([`DeltaTable::optimize`]), deletes unreferenced ones
 //!   ([`DeltaTable::vacuum`]) and lists the history ([`DeltaTable::history`]).
 //!
-//! The kernel does the protocol (log replay, snapshot, transaction, `txn`, add and remove
+//! The kernel does the protocol (log replay, snapshot, scan, transaction, `txn`, add and remove
 //! actions, checkpoints); vacuum and history are ours (see [`maintenance`]).
 //!
 //! ```no_run
@@ -52,6 +55,8 @@
 //! table.append(&[file.clone()], Some(&txn), &[])?;
 //! // A replay of the same run commits nothing.
 //! table.append(&[file], Some(&txn), &[])?;
+//! // The rows of the latest version, as the kernel reads them.
+//! assert_eq!(table.read(None)?.num_rows(), 2);
 //! # Ok(())
 //! # }
 //! ```
@@ -59,11 +64,15 @@
 mod error;
 pub mod files;
 pub mod maintenance;
+mod scan;
 pub mod storage;
 mod table;
 
 pub use error::{Error, Result};
 pub use files::{DataFile, DataFileWriter, delta_batch, delta_schema, write_data_file};
 pub use maintenance::{ActiveFile, Commit, OptimizeReport, VacuumReport};
+pub use scan::TableRows;
 pub use storage::{CommitMode, FileLock, WRITER_LOCK};
-pub use table::{AppendOutcome, DeltaRoot, DeltaTable, RootOptions, TxnId, partition_values};
+pub use table::{
+    AppendOutcome, DeltaRoot, DeltaTable, ReplaceOutcome, RootOptions, TxnId, partition_values,
+};

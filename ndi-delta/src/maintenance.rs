@@ -27,7 +27,7 @@ use parquet::file::properties::WriterProperties;
 
 use crate::error::{Error, IoContext, Result};
 use crate::files::write_data_file;
-use crate::table::{AppendOutcome, DeltaTable};
+use crate::table::{AppendOutcome, CommitRequest, DeltaTable, Removes};
 
 /// An active data file of a table version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +75,8 @@ pub struct Commit {
     pub timestamp: Option<i64>,
     /// The operation (`CREATE TABLE`, `WRITE`, `OPTIMIZE`, ...).
     pub operation: Option<String>,
+    /// `operationParameters` (`mode` `Overwrite` for a [`DeltaTable::replace`]).
+    pub parameters: BTreeMap<String, String>,
     /// `operationMetrics` (our run summary for imports).
     pub metrics: BTreeMap<String, String>,
     /// `engineInfo`.
@@ -198,14 +200,15 @@ impl DeltaTable {
             ),
             ("numAddedBytes".to_string(), report.bytes_added.to_string()),
         ];
-        let outcome = self.commit_files(
-            &added,
-            None,
-            &metrics,
-            UpdateTableOperation::Optimize,
-            false,
-            Some(&(snapshot, removed)),
-        )?;
+        let (outcome, _) = self.commit_files(CommitRequest {
+            files: &added,
+            txn: None,
+            metrics: &metrics,
+            operation: UpdateTableOperation::Optimize,
+            parameters: &[],
+            data_change: false,
+            removes: Removes::Chosen(snapshot, &removed),
+        })?;
         if let AppendOutcome::Committed { version, .. } = outcome {
             report.version = Some(version);
         }
@@ -298,6 +301,7 @@ impl DeltaTable {
                 version,
                 timestamp: None,
                 operation: None,
+                parameters: BTreeMap::new(),
                 metrics: BTreeMap::new(),
                 engine_info: None,
                 txns: BTreeMap::new(),
@@ -317,15 +321,8 @@ impl DeltaTable {
                     .get("engineInfo")
                     .and_then(|o| o.as_str())
                     .map(str::to_string);
-                if let Some(metrics) = info.get("operationMetrics").and_then(|m| m.as_object()) {
-                    for (key, value) in metrics {
-                        let value = match value {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        commit.metrics.insert(key.clone(), value);
-                    }
-                }
+                commit.parameters = string_map(info.get("operationParameters"));
+                commit.metrics = string_map(info.get("operationMetrics"));
             }
             if let Some(txn) = line.get("txn")
                 && let (Some(app), Some(v)) = (
@@ -344,6 +341,24 @@ impl DeltaTable {
         }
         Ok(commits.into_values().collect())
     }
+}
+
+/// A JSON object's values as text (non-text values in their JSON form, nulls left out).
+fn string_map(value: Option<&serde_json::Value>) -> BTreeMap<String, String> {
+    let Some(object) = value.and_then(|m| m.as_object()) else {
+        return BTreeMap::new();
+    };
+    object
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(key, value)| {
+            let value = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (key.clone(), value)
+        })
+        .collect()
 }
 
 /// Every action line of every JSON commit file, with its version, in version order.
@@ -421,14 +436,16 @@ fn active_files(snapshot: &SnapshotRef, engine: &dyn Engine) -> Result<Vec<Activ
     Ok(files)
 }
 
-/// The scan rows of `snapshot` whose path is in `paths`, for a transaction's remove files.
+/// The scan rows of `snapshot` whose path is in `paths` (every active file when `None`), for
+/// a transaction's remove files, and how many rows were selected.
 pub(crate) fn select_files(
     snapshot: &SnapshotRef,
     engine: &dyn Engine,
-    paths: &HashSet<String>,
-) -> Result<Vec<FilteredEngineData>> {
+    paths: Option<&HashSet<String>>,
+) -> Result<(Vec<FilteredEngineData>, usize)> {
     let scan = Arc::clone(snapshot).scan_builder().build()?;
     let mut selected = Vec::new();
+    let mut count = 0;
     for metadata in scan.scan_metadata(engine)? {
         let (data, selection) = metadata?.scan_files.into_parts();
         let data = ArrowEngineData::try_from_engine_data(data)?;
@@ -441,12 +458,14 @@ pub(crate) fn select_files(
             .map(|i| {
                 selection.get(i).copied().unwrap_or(true)
                     && column.is_valid(i)
-                    && paths.contains(column.value(i))
+                    && paths.is_none_or(|paths| paths.contains(column.value(i)))
             })
             .collect();
-        if vector.iter().any(|&s| s) {
+        let chosen = vector.iter().filter(|&&s| s).count();
+        if chosen > 0 {
+            count += chosen;
             selected.push(FilteredEngineData::try_new(data, vector)?);
         }
     }
-    Ok(selected)
+    Ok((selected, count))
 }

@@ -1,6 +1,6 @@
 //! Tables under a root: create, append with a transaction id, checkpoint.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,7 +53,7 @@ impl Default for RootOptions {
 
 struct Inner {
     root: PathBuf,
-    engine: DefaultEngine<TokioMultiThreadExecutor>,
+    engine: Arc<DefaultEngine<TokioMultiThreadExecutor>>,
     mode: CommitMode,
     options: RootOptions,
     _lock: Option<FileLock>,
@@ -94,9 +94,11 @@ impl DeltaRoot {
         };
         let executor =
             TokioMultiThreadExecutor::new_owned_runtime(Some(options.io_threads.max(1)), None)?;
-        let engine = DefaultEngineBuilder::new(Arc::new(LocalFileSystem::new()))
-            .with_task_executor(Arc::new(executor))
-            .build();
+        let engine = Arc::new(
+            DefaultEngineBuilder::new(Arc::new(LocalFileSystem::new()))
+                .with_task_executor(Arc::new(executor))
+                .build(),
+        );
         Ok(Self {
             inner: Arc::new(Inner {
                 root,
@@ -120,7 +122,12 @@ impl DeltaRoot {
 
     /// The kernel engine (for reading tables with the kernel).
     pub fn engine(&self) -> &dyn Engine {
-        &self.inner.engine
+        self.inner.engine.as_ref()
+    }
+
+    /// The kernel engine, shared (what the kernel's scans take).
+    pub(crate) fn shared_engine(&self) -> Arc<dyn Engine> {
+        Arc::clone(&self.inner.engine) as Arc<dyn Engine>
     }
 
     /// The names of the tables under the root (folders holding a first commit), sorted.
@@ -141,7 +148,8 @@ impl DeltaRoot {
     }
 
     /// Opens table `name`, creating it with `schema` (Arrow, converted by
-    /// [`delta_schema`]) partitioned by `partition_columns` when it does not exist. An
+    /// [`delta_schema`]) partitioned by `partition_columns` (none: not partitioned) when it
+    /// does not exist. An
     /// existing table must have the same column names and types.
     pub fn create_or_open(
         &self,
@@ -157,14 +165,18 @@ impl DeltaRoot {
                 check_schema(&table.path, &snapshot.schema(), &wanted)?;
                 return Ok(table);
             }
-            let transaction = create_table(
+            let mut builder = create_table(
                 table.url.as_str(),
                 Arc::new(wanted.clone()),
                 self.inner.options.engine_info.clone(),
                 true,
-            )
-            .with_data_layout(DataLayout::partitioned(partition_columns.iter().copied()))
-            .build(self.engine(), committer(self.inner.mode))?;
+            );
+            // No partition columns: the kernel's default layout (it refuses an empty list).
+            if !partition_columns.is_empty() {
+                builder = builder
+                    .with_data_layout(DataLayout::partitioned(partition_columns.iter().copied()));
+            }
+            let transaction = builder.build(self.engine(), committer(self.inner.mode))?;
             match transaction.commit(self.engine())? {
                 CommitResult::Committed(_) | CommitResult::Conflicted(_) => {}
                 CommitResult::Retryable(_) => continue,
@@ -277,6 +289,49 @@ pub enum AppendOutcome {
     },
 }
 
+/// What [`DeltaTable::replace`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplaceOutcome {
+    /// The new files replaced the old ones in this table version.
+    Committed {
+        /// The new table version.
+        version: u64,
+        /// Whether a checkpoint was written after it.
+        checkpoint: bool,
+        /// How many active files the commit removed.
+        files_removed: usize,
+    },
+    /// The table already holds a commit of this application at this version or later: nothing
+    /// was committed.
+    AlreadyCommitted {
+        /// The application's version in the table.
+        txn_version: i64,
+    },
+}
+
+/// Which active files a commit removes.
+pub(crate) enum Removes<'a> {
+    /// None: an append.
+    Nothing,
+    /// These paths, chosen from this snapshot (optimize): a conflict fails the commit instead
+    /// of retrying, since the choice was made on that snapshot.
+    Chosen(SnapshotRef, &'a HashSet<String>),
+    /// Every file active in the version the commit follows (replace): a conflict rebuilds the
+    /// commit on the new version.
+    All,
+}
+
+/// One commit to make: files to add, files to remove, the `txn` and `commitInfo` contents.
+pub(crate) struct CommitRequest<'a> {
+    pub files: &'a [DataFile],
+    pub txn: Option<&'a TxnId>,
+    pub metrics: &'a [(String, String)],
+    pub operation: UpdateTableOperation,
+    pub parameters: &'a [(&'a str, &'a str)],
+    pub data_change: bool,
+    pub removes: Removes<'a>,
+}
+
 /// One Delta table under a [`DeltaRoot`].
 #[derive(Debug, Clone)]
 pub struct DeltaTable {
@@ -331,48 +386,118 @@ impl DeltaTable {
         txn: Option<&TxnId>,
         metrics: &[(String, String)],
     ) -> Result<AppendOutcome> {
-        self.commit_files(files, txn, metrics, UpdateTableOperation::Write, true, None)
+        let (outcome, _) = self.commit_files(CommitRequest {
+            files,
+            txn,
+            metrics,
+            operation: UpdateTableOperation::Write,
+            parameters: &[],
+            data_change: true,
+            removes: Removes::Nothing,
+        })?;
+        Ok(outcome)
     }
 
-    pub(crate) fn commit_files(
+    /// Replaces the table's contents by `files` (written under this table's folder) in one
+    /// commit: an `add` of each new file and a `remove` of every file active in the version the
+    /// commit follows, all with `dataChange = true`, so a reader of the next version sees only
+    /// the new rows and a reader of an earlier version its old rows, never a mix. The commit
+    /// is a `WRITE` with `operationParameters.mode = Overwrite` (how Spark and delta-rs record
+    /// an overwrite), `metrics` as its `operationMetrics`, and a `txn` action when `txn` is
+    /// given: a table already at or past that version of the application is left alone, so a
+    /// replayed run commits nothing. `files` may be empty (the table is then emptied).
+    ///
+    /// When another writer committed first, the commit is rebuilt on the new version (removing
+    /// whatever is active there) and retried. A checkpoint follows as after
+    /// [`append`](Self::append). The removed files stay on disk, readable by readers of earlier
+    /// versions, until [`vacuum`](Self::vacuum) deletes them after its retention time.
+    ///
+    /// Create the table first with [`DeltaRoot::create_or_open`] (a no-op when it exists with
+    /// the same schema; another schema is refused).
+    pub fn replace(
         &self,
         files: &[DataFile],
         txn: Option<&TxnId>,
         metrics: &[(String, String)],
-        operation: UpdateTableOperation,
-        data_change: bool,
-        removes: Option<&(SnapshotRef, std::collections::HashSet<String>)>,
-    ) -> Result<AppendOutcome> {
+    ) -> Result<ReplaceOutcome> {
+        let (outcome, files_removed) = self.commit_files(CommitRequest {
+            files,
+            txn,
+            metrics,
+            operation: UpdateTableOperation::Write,
+            parameters: &[("mode", "Overwrite")],
+            data_change: true,
+            removes: Removes::All,
+        })?;
+        Ok(match outcome {
+            AppendOutcome::Committed {
+                version,
+                checkpoint,
+            } => ReplaceOutcome::Committed {
+                version,
+                checkpoint,
+                files_removed,
+            },
+            AppendOutcome::AlreadyCommitted { txn_version } => {
+                ReplaceOutcome::AlreadyCommitted { txn_version }
+            }
+        })
+    }
+
+    /// Commits a request; returns the outcome and how many files it removed.
+    pub(crate) fn commit_files(
+        &self,
+        request: CommitRequest<'_>,
+    ) -> Result<(AppendOutcome, usize)> {
         let engine = self.engine();
         let inner = &self.root.inner;
         for _ in 0..MAX_ATTEMPTS {
-            let snapshot = match removes {
-                Some((snapshot, _)) => Arc::clone(snapshot),
-                None => self.snapshot()?,
+            let snapshot = match &request.removes {
+                Removes::Chosen(snapshot, _) => Arc::clone(snapshot),
+                Removes::Nothing | Removes::All => self.snapshot()?,
             };
-            if let Some(txn) = txn
+            if let Some(txn) = request.txn
                 && let Some(have) = snapshot.get_app_id_version(&txn.app_id, engine)?
                 && have >= txn.version
             {
-                return Ok(AppendOutcome::AlreadyCommitted { txn_version: have });
+                return Ok((AppendOutcome::AlreadyCommitted { txn_version: have }, 0));
             }
-            let mut transaction = Arc::clone(&snapshot)
-                .update_table(
-                    operation.clone(),
-                    inner.options.engine_info.clone(),
-                    data_change,
-                )
-                .build(engine, committer(inner.mode))?;
-            if let Some(txn) = txn {
+            let mut builder = Arc::clone(&snapshot).update_table(
+                request.operation.clone(),
+                inner.options.engine_info.clone(),
+                request.data_change,
+            );
+            if !request.parameters.is_empty() {
+                builder = builder.with_operation_parameters(
+                    request
+                        .parameters
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), Some(v.to_string()))),
+                );
+            }
+            let mut transaction = builder.build(engine, committer(inner.mode))?;
+            if let Some(txn) = request.txn {
                 transaction = transaction.with_transaction_id(txn.app_id.clone(), txn.version);
             }
-            transaction = transaction
-                .with_operation_metrics(metrics.iter().map(|(k, v)| (k.clone(), Some(v.clone()))));
-            if !files.is_empty() {
-                transaction.add_files(add_files_data(files)?);
+            transaction = transaction.with_operation_metrics(
+                request
+                    .metrics
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Some(v.clone()))),
+            );
+            if !request.files.is_empty() {
+                transaction.add_files(add_files_data(request.files)?);
             }
-            if let Some((snapshot, paths)) = removes {
-                for filtered in crate::maintenance::select_files(snapshot, engine, paths)? {
+            let chosen = match &request.removes {
+                Removes::Nothing => None,
+                Removes::Chosen(_, paths) => Some(Some(*paths)),
+                Removes::All => Some(None),
+            };
+            let mut removed = 0;
+            if let Some(paths) = chosen {
+                let (selected, count) = crate::maintenance::select_files(&snapshot, engine, paths)?;
+                removed = count;
+                for filtered in selected {
                     transaction.remove_files(filtered);
                 }
             }
@@ -384,12 +509,15 @@ impl DeltaTable {
                     if checkpoint {
                         self.checkpoint()?;
                     }
-                    return Ok(AppendOutcome::Committed {
-                        version,
-                        checkpoint,
-                    });
+                    return Ok((
+                        AppendOutcome::Committed {
+                            version,
+                            checkpoint,
+                        },
+                        removed,
+                    ));
                 }
-                CommitResult::Conflicted(_) if removes.is_some() => {
+                CommitResult::Conflicted(_) if matches!(request.removes, Removes::Chosen(..)) => {
                     return Err(Error::TooManyConflicts {
                         path: self.path.clone(),
                         attempts: 1,

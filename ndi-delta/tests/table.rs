@@ -1,5 +1,5 @@
-//! Tables written and read back through the kernel: create, idempotent append, checkpoint,
-//! optimize, vacuum, history, locks.
+//! Tables written and read back through the kernel: create, idempotent append, replace,
+//! read, checkpoint, optimize, vacuum, history, locks.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +9,8 @@ use std::time::Duration;
 use arrow_array::{Int64Array, RecordBatch, StringArray, TimestampSecondArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use ndi_delta::{
-    AppendOutcome, DataFile, DeltaRoot, DeltaTable, Error, RootOptions, TxnId, delta_batch,
-    delta_schema, partition_values, write_data_file,
+    AppendOutcome, DataFile, DeltaRoot, DeltaTable, Error, ReplaceOutcome, RootOptions, TxnId,
+    delta_batch, delta_schema, partition_values, write_data_file,
 };
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -391,5 +391,262 @@ fn concurrent_appenders_each_commit_once() {
     assert_eq!(ids(&table).len(), 4 * 3 * 2);
     assert_eq!(table.version().unwrap(), 12);
     let _ = delta_schema(&schema());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Ids of every row of the latest version, as the kernel's scan reads them.
+fn scanned_ids(table: &DeltaTable) -> Vec<i64> {
+    let rows = table.read(Some(&["id"])).unwrap();
+    assert_eq!(rows.schema.fields().len(), 1);
+    let mut out: Vec<i64> = rows
+        .batches
+        .iter()
+        .flat_map(|b| {
+            b.column(0)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap()
+                .values()
+                .to_vec()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn read_gives_the_rows_with_partition_columns_and_stored_timestamps() {
+    let dir = temp_root("read");
+    let root = DeltaRoot::open(&dir, RootOptions::default()).unwrap();
+    let table = root.create_or_open("t", &schema(), &["load_date"]).unwrap();
+    let empty = table.read(None).unwrap();
+    assert_eq!((empty.version, empty.num_rows()), (0, 0));
+    assert_eq!(empty.schema.fields().len(), 5);
+    table
+        .append(&[write(&table, "part-1.parquet", 0..3)], None, &[])
+        .unwrap();
+    let rows = table.read(None).unwrap();
+    assert_eq!((rows.version, rows.num_rows()), (1, 3));
+    let batch = &rows.batches[0];
+    assert_eq!(
+        batch.schema().field_with_name("seen").unwrap().data_type(),
+        &DataType::Timestamp(TimeUnit::Microsecond, None)
+    );
+    assert_eq!(
+        batch
+            .schema()
+            .field_with_name("loaded_at")
+            .unwrap()
+            .data_type(),
+        &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+    );
+    let seen = batch
+        .column_by_name("seen")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow_array::TimestampMicrosecondArray>()
+        .unwrap();
+    assert_eq!(seen.value(1), (1_700_000_000 + 1) * 1_000_000);
+    // The partition column comes from the log, not the data file.
+    let day = batch
+        .column_by_name("load_date")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow_array::Date32Array>()
+        .unwrap();
+    assert_eq!(day.value(0), 20_793);
+    // A projection, in the order asked; an unknown column is refused.
+    let some = table.read(Some(&["name", "id"])).unwrap();
+    let names: Vec<&str> = some
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(names, ["name", "id"]);
+    assert_eq!(some.batches[0].num_columns(), 2);
+    let err = table.read(Some(&["id", "nope"])).unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn replace_swaps_the_rows_in_one_commit_and_a_replay_does_nothing() {
+    let dir = temp_root("replace");
+    let root = DeltaRoot::open(&dir, RootOptions::default()).unwrap();
+    // No partition columns: a derived table replaced whole by each run.
+    let plain = Schema::new(
+        schema()
+            .fields()
+            .iter()
+            .filter(|f| f.name() != "load_date")
+            .map(|f| f.as_ref().clone())
+            .collect::<Vec<_>>(),
+    );
+    let table = root.create_or_open("derived", &plain, &[]).unwrap();
+    let put = |name: &str, ids: std::ops::Range<i64>| {
+        let batch = batch(ids);
+        write_data_file(
+            table.path(),
+            name,
+            batch.schema(),
+            &[batch],
+            BTreeMap::new(),
+            Default::default(),
+        )
+        .unwrap()
+    };
+    let first = vec![
+        put("run-1-a.parquet", 0..10),
+        put("run-1-b.parquet", 10..20),
+    ];
+    let txn1 = TxnId {
+        app_id: "deriver".into(),
+        version: 1,
+    };
+    let metrics = vec![("rows".to_string(), "20".to_string())];
+    let outcome = table.replace(&first, Some(&txn1), &metrics).unwrap();
+    assert_eq!(
+        outcome,
+        ReplaceOutcome::Committed {
+            version: 1,
+            checkpoint: false,
+            files_removed: 0
+        }
+    );
+    assert_eq!(scanned_ids(&table), (0..20).collect::<Vec<_>>());
+
+    let second = vec![put("run-2.parquet", 100..105)];
+    let txn2 = TxnId {
+        app_id: "deriver".into(),
+        version: 2,
+    };
+    let outcome = table.replace(&second, Some(&txn2), &[]).unwrap();
+    assert_eq!(
+        outcome,
+        ReplaceOutcome::Committed {
+            version: 2,
+            checkpoint: false,
+            files_removed: 2
+        }
+    );
+    // A kernel scan sees only the new rows; the log says what happened.
+    assert_eq!(scanned_ids(&table), (100..105).collect::<Vec<_>>());
+    assert_eq!(table.active_files().unwrap().len(), 1);
+    let last = table.history().unwrap().pop().unwrap();
+    assert_eq!(last.operation.as_deref(), Some("WRITE"));
+    assert_eq!(
+        last.parameters.get("mode").map(String::as_str),
+        Some("Overwrite")
+    );
+    assert_eq!((last.adds, last.removes), (1, 2));
+    assert_eq!(last.txns.get("deriver"), Some(&2));
+    let log =
+        std::fs::read_to_string(table.path().join(format!("_delta_log/{:020}.json", 2))).unwrap();
+    for line in log.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for action in ["add", "remove"] {
+            if let Some(a) = v.get(action) {
+                assert_eq!(a["dataChange"], true, "{line}");
+            }
+        }
+        if let Some(r) = v.get("remove") {
+            assert!(r["deletionTimestamp"].as_i64().unwrap() > 0, "{line}");
+        }
+    }
+
+    // A replay of either run (same txn, or an older one) commits nothing.
+    let replay = vec![put("run-2-replay.parquet", 200..201)];
+    assert_eq!(
+        table.replace(&replay, Some(&txn2), &[]).unwrap(),
+        ReplaceOutcome::AlreadyCommitted { txn_version: 2 }
+    );
+    assert_eq!(
+        table.replace(&replay, Some(&txn1), &[]).unwrap(),
+        ReplaceOutcome::AlreadyCommitted { txn_version: 2 }
+    );
+    assert_eq!(table.version().unwrap(), 2);
+    assert_eq!(scanned_ids(&table), (100..105).collect::<Vec<_>>());
+
+    // The replaced files stay until vacuum deletes them after the retention; the replayed
+    // run's file, never committed, goes too once old enough.
+    for name in ["run-1-a.parquet", "run-1-b.parquet"] {
+        assert!(table.path().join(name).is_file(), "{name}");
+    }
+    let kept = table
+        .vacuum(Duration::from_secs(7 * 24 * 3600), false)
+        .unwrap();
+    assert!(kept.deleted.is_empty(), "{:?}", kept.deleted);
+    let done = table.vacuum(Duration::ZERO, false).unwrap();
+    assert_eq!(
+        done.deleted,
+        ["run-1-a.parquet", "run-1-b.parquet", "run-2-replay.parquet"]
+    );
+    assert!(!table.path().join("run-1-a.parquet").exists());
+    assert!(table.path().join("run-2.parquet").is_file());
+    assert_eq!(scanned_ids(&table), (100..105).collect::<Vec<_>>());
+
+    // An empty replace empties the table; a table with another schema is refused.
+    let txn3 = TxnId {
+        app_id: "deriver".into(),
+        version: 3,
+    };
+    table.replace(&[], Some(&txn3), &[]).unwrap();
+    assert!(scanned_ids(&table).is_empty());
+    assert!(matches!(
+        root.create_or_open("derived", &schema(), &["load_date"]),
+        Err(Error::SchemaMismatch { .. })
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn replaces_checkpoint_at_the_interval_and_concurrent_replaces_leave_one_run() {
+    let dir = temp_root("replace-race");
+    let options = RootOptions {
+        checkpoint_interval: 4,
+        ..RootOptions::default()
+    };
+    let root = DeltaRoot::open(&dir, options).unwrap();
+    let table = root.create_or_open("t", &schema(), &["load_date"]).unwrap();
+    let mut checkpoints = Vec::new();
+    for run in 1..=5i64 {
+        let file = write(&table, &format!("r{run}.parquet"), run * 10..run * 10 + 3);
+        let txn = TxnId {
+            app_id: "a".into(),
+            version: run,
+        };
+        if let ReplaceOutcome::Committed {
+            version,
+            checkpoint: true,
+            ..
+        } = table.replace(&[file], Some(&txn), &[]).unwrap()
+        {
+            checkpoints.push(version);
+        }
+    }
+    assert_eq!(checkpoints, vec![4]);
+    // Read from the checkpoint and the commit after it: the last run only.
+    assert_eq!(scanned_ids(&table), vec![50, 51, 52]);
+    // Writers racing: each replace is rebuilt on the version it loses to, so the table ends
+    // holding exactly one writer's rows.
+    std::thread::scope(|scope| {
+        for writer in 0..4i64 {
+            let table = table.clone();
+            scope.spawn(move || {
+                let start = 1000 * (writer + 1);
+                let file = write(&table, &format!("w{writer}.parquet"), start..start + 4);
+                let txn = TxnId {
+                    app_id: format!("w{writer}"),
+                    version: 1,
+                };
+                table.replace(&[file], Some(&txn), &[]).unwrap();
+            });
+        }
+    });
+    let ids = scanned_ids(&table);
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert_eq!(ids[3] - ids[0], 3, "{ids:?}");
+    assert_eq!(table.version().unwrap(), 9);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -505,7 +505,8 @@ fn threads_in_range() -> clap::builder::RangedU64ValueParser<usize> {
 /// Flags of `reconcile`.
 #[derive(Debug, Args)]
 pub struct ReconcileArgs {
-    /// The folder holding the imported tables; the reconciled tables are written there too.
+    /// The root of the imported tables: Delta tables (`import`, `convert --format delta`) or a
+    /// `convert --out` Parquet folder; the reconciled tables are written there, in the same form.
     #[arg(long, required_unless_present = "print_rules")]
     pub table: Option<PathBuf>,
     /// The end of the staleness and usage windows: seconds since the epoch, `YYYY-MM-DD`,

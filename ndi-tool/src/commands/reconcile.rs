@@ -1,8 +1,17 @@
-//! `reconcile`: a thin driver around `ndi_reconcile`. It reads the imported tables from a
-//! Parquet folder as `convert` writes it and writes the reconciled tables beside them; the
-//! core does no I/O, so moving to another store (Delta tables) changes only
-//! [`read_tables`] and [`write_tables`].
+//! `reconcile`: a thin driver around `ndi_reconcile`, which does no I/O. It reads the imported
+//! tables and writes the five reconciled tables beside them, in one of two stores:
+//!
+//! - **Delta** (a root that `import` or `convert --format delta` wrote, `ROOT/<table>/_delta_log`):
+//!   each input table is read as one snapshot through the kernel (`documents` first; rows of
+//!   documents not yet in that snapshot, from an import committing meanwhile, are left out);
+//!   each reconciled table is replaced in one commit ([`ndi_delta::DeltaTable::replace`]) in
+//!   the order of [`WRITE_ORDER`], every commit carrying the `txn` of application
+//!   [`APP_ID`] and the run number, under a lock (`ROOT/_reconcile.lock`) that keeps a
+//!   second reconcile of the root out.
+//! - **Parquet** (a folder written by `convert --out`): `ROOT/<table>/**/*.parquet` in,
+//!   `ROOT/<table>/part-00000.parquet` out, swapped in together (see [`write_parquet`]).
 
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,9 +19,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int64Type, TimestampMillisecondType, TimestampSecondType};
-use arrow_array::{Array, ArrayRef, RecordBatch, TimestampMillisecondArray};
+use arrow_array::types::{
+    Int64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampSecondType,
+};
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, TimestampMillisecondArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use ndi_delta::{DeltaRoot, FileLock, ReplaceOutcome, TxnId, delta_batch, write_data_file};
 use ndi_reconcile::{Inputs, Output, Reconciled, Rules, reconcile};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -21,16 +33,88 @@ use parquet::file::properties::WriterProperties;
 
 use crate::cli::ReconcileArgs;
 use crate::commands::Outcome;
+use crate::commands::import::root_options;
 
-/// The imported tables the reconciliation reads.
-const INPUTS: [&str; 6] = [
-    "documents",
-    "inventories",
-    "hardware",
-    "installer_evidence",
-    "file_evidence",
-    "usage",
+/// The imported tables the reconciliation reads, with the columns it reads from each (in
+/// the order of `ndi_reconcile::Inputs`); `documents` first.
+const INPUTS: [(&str, &[&str]); 6] = [
+    ("documents", &["document_id", "status", "loaded_at"]),
+    (
+        "inventories",
+        &[
+            "document_id",
+            "machine_name",
+            "scope",
+            "inventory_time",
+            "has_hardware",
+            "has_software",
+            "serial_number",
+            "hardware_uuid",
+            "agent_id",
+        ],
+    ),
+    ("hardware", &["document_id", "class", "property", "value"]),
+    (
+        "installer_evidence",
+        &[
+            "document_id",
+            "evidence_type",
+            "name",
+            "version",
+            "publisher",
+            "product_code",
+            "install_date",
+        ],
+    ),
+    (
+        "file_evidence",
+        &[
+            "document_id",
+            "file_name",
+            "product_name",
+            "product_version",
+        ],
+    ),
+    (
+        "usage",
+        &[
+            "document_id",
+            "device_name",
+            "device_domain",
+            "device_guid",
+            "app_name",
+            "app_version",
+            "file_name",
+            "file_product_name",
+            "file_product_version",
+            "run_seconds",
+            "active_seconds",
+            "sessions",
+            "week_start",
+            "last_used",
+        ],
+    ),
 ];
+
+/// The application id of the `txn` action of reconcile's commits.
+const APP_ID: &str = "ndi-reconcile";
+
+/// The order in which a Delta run commits the reconciled tables: `devices` last, so that a
+/// reader starting from `devices` finds each device's map, installations and usage of the
+/// same run or, for devices it has not seen yet, of the earlier one.
+const WRITE_ORDER: [Output; 5] = [
+    Output::DeviceMap,
+    Output::IdentityFindings,
+    Output::Installations,
+    Output::UsageByInstallation,
+    Output::Devices,
+];
+
+/// The version read of each imported table (by name).
+type InputVersions = Vec<(String, u64)>;
+
+/// The lock file that keeps a second reconcile of a Delta root out.
+const LOCK: &str = "_reconcile.lock";
 
 pub fn run(args: &ReconcileArgs) -> Result<Outcome> {
     let mut rules = match &args.rules {
@@ -56,10 +140,20 @@ pub fn run(args: &ReconcileArgs) -> Result<Outcome> {
         Some(t) => parse_time(t)?,
         None => chrono::Utc::now().timestamp(),
     };
-    let tables = read_tables(root)?;
+    let delta = is_delta(root, "inventories") || is_delta(root, "documents");
+    // Held until the run ends (Delta only; a Parquet run swaps whole files in).
+    let _lock = if delta { Some(lock(root)?) } else { None };
+    let (tables, versions) = if delta {
+        let store = open_delta(root)?;
+        let (tables, versions) = read_delta(&store)?;
+        (tables, Some((store, versions)))
+    } else {
+        (read_parquet(root)?, None)
+    };
     if tables[1].is_empty() {
         bail!(
-            "{} holds no inventories table (ROOT/inventories/*.parquet): run `ndi-tool convert ... --out {}` first",
+            "{} holds no inventories: import documents first (`ndi-tool import --table {}` or `ndi-tool convert ... --out {}`)",
+            root.display(),
             root.display(),
             root.display()
         );
@@ -73,10 +167,19 @@ pub fn run(args: &ReconcileArgs) -> Result<Outcome> {
         usage: &tables[5],
     };
     let (result, counts) = reconcile(&inputs, &rules, as_of)?;
-    write_tables(root, &result)?;
+    let written = match &versions {
+        Some((store, versions)) => {
+            let run = write_delta(store, &result, as_of, versions)?;
+            format!("Delta tables under {} (run {run})", root.display())
+        }
+        None => {
+            write_parquet(root, &result)?;
+            format!("tables under {}", root.display())
+        }
+    };
     writeln!(
         out,
-        "{} documents, {} devices ({} stale), {} installations, {} usage rows ({} usage records unmatched), {} identity findings; tables under {}",
+        "{} documents, {} devices ({} stale), {} installations, {} usage rows ({} usage records unmatched), {} identity findings; {written}",
         counts.documents,
         counts.devices,
         counts.stale,
@@ -84,9 +187,166 @@ pub fn run(args: &ReconcileArgs) -> Result<Outcome> {
         result.usage_by_installation.num_rows(),
         counts.usage_unmatched,
         result.identity_findings.num_rows(),
-        root.display()
     )?;
     Ok(Outcome::Success)
+}
+
+/// Whether `root/name` is a Delta table (has a log).
+fn is_delta(root: &Path, name: &str) -> bool {
+    root.join(name).join("_delta_log").is_dir()
+}
+
+fn open_delta(root: &Path) -> Result<DeltaRoot> {
+    DeltaRoot::open(root, root_options(false, 10, 2))
+        .with_context(|| format!("opening the Delta tables under {}", root.display()))
+}
+
+/// Takes the reconcile lock of a Delta root.
+fn lock(root: &Path) -> Result<FileLock> {
+    match FileLock::acquire(&root.join(LOCK), false) {
+        Err(ndi_delta::Error::Locked { path }) => bail!(
+            "{}: another reconcile of these tables is running (it holds {})",
+            root.display(),
+            path.display()
+        ),
+        other => Ok(other?),
+    }
+}
+
+/// The imported tables of a Delta root, in the order of [`INPUTS`] (a missing table has no
+/// batches), and the version read of each. `documents` is read first, and rows of other
+/// tables whose `document_id` is not in that snapshot are left out: an import commits
+/// `documents` last, so those rows belong to a run that was still committing and may be
+/// incomplete; the next reconcile takes them.
+fn read_delta(store: &DeltaRoot) -> Result<(Vec<Vec<RecordBatch>>, InputVersions)> {
+    let mut tables = Vec::new();
+    let mut versions = Vec::new();
+    let mut known: Option<HashSet<String>> = None;
+    for (name, columns) in INPUTS {
+        if !is_delta(store.path(), name) {
+            tables.push(Vec::new());
+            continue;
+        }
+        let rows = store
+            .open_table(name)
+            .and_then(|t| t.read(Some(columns)))
+            .with_context(|| format!("reading the Delta table {name}"))?;
+        versions.push((name.to_string(), rows.version));
+        let batches = match &known {
+            None => {
+                known = Some(document_ids(&rows.batches));
+                rows.batches
+            }
+            Some(ids) => rows
+                .batches
+                .iter()
+                .map(|b| keep_documents(b, ids))
+                .collect::<Result<_>>()?,
+        };
+        tables.push(batches);
+    }
+    Ok((tables, versions))
+}
+
+/// The `document_id`s of the batches.
+fn document_ids(batches: &[RecordBatch]) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for b in batches {
+        if let Some(c) = b.column_by_name("document_id") {
+            ids.extend(c.as_string::<i32>().iter().flatten().map(str::to_string));
+        }
+    }
+    ids
+}
+
+/// The rows of `batch` whose `document_id` is in `ids`.
+fn keep_documents(batch: &RecordBatch, ids: &HashSet<String>) -> Result<RecordBatch> {
+    let Some(c) = batch.column_by_name("document_id") else {
+        return Ok(batch.clone());
+    };
+    let keep: BooleanArray = c
+        .as_string::<i32>()
+        .iter()
+        .map(|id| Some(id.is_some_and(|id| ids.contains(id))))
+        .collect();
+    if keep.true_count() == batch.num_rows() {
+        return Ok(batch.clone());
+    }
+    Ok(arrow_select::filter::filter_record_batch(batch, &keep)?)
+}
+
+/// Replaces each reconciled table of a Delta root (created when missing, not partitioned) by
+/// this run's rows, one commit per table in [`WRITE_ORDER`], each with the `txn` of
+/// [`APP_ID`] at the run number (one more than the highest any of the five tables has, so
+/// the same for all five) and the run in `commitInfo.operationMetrics`. Returns the run
+/// number.
+fn write_delta(
+    store: &DeltaRoot,
+    out: &Reconciled,
+    as_of: i64,
+    versions: &[(String, u64)],
+) -> Result<i64> {
+    let mut tables = Vec::new();
+    let mut last = 0;
+    for t in WRITE_ORDER {
+        let schema = out.table(t).schema();
+        let table = store
+            .create_or_open(t.name(), &schema, &[])
+            .with_context(|| format!("opening the Delta table {}", t.name()))?;
+        last = last.max(table.txn_version(APP_ID)?.unwrap_or(0));
+        tables.push((t, table));
+    }
+    let run = last + 1;
+    let txn = TxnId {
+        app_id: APP_ID.to_string(),
+        version: run,
+    };
+    let stamp = chrono::Utc::now().timestamp_millis();
+    for (t, table) in tables {
+        let batch = delta_batch(out.table(t))?;
+        let mut files = Vec::new();
+        if batch.num_rows() > 0 {
+            let name = format!("part-r{run:010}-{stamp}.parquet");
+            files.push(
+                write_data_file(
+                    table.path(),
+                    &name,
+                    batch.schema(),
+                    std::slice::from_ref(&batch),
+                    BTreeMap::new(),
+                    properties()?,
+                )
+                .with_context(|| format!("writing {}", table.path().join(&name).display()))?,
+            );
+        }
+        let mut metrics = vec![
+            ("ndiRun".to_string(), run.to_string()),
+            ("ndiRows".to_string(), batch.num_rows().to_string()),
+            ("ndiAsOf".to_string(), as_of.to_string()),
+        ];
+        metrics.extend(
+            versions
+                .iter()
+                .map(|(name, v)| (format!("ndiInputVersion.{name}"), v.to_string())),
+        );
+        let outcome = table
+            .replace(&files, Some(&txn), &metrics)
+            .with_context(|| format!("committing the Delta table {}", t.name()))?;
+        if let ReplaceOutcome::AlreadyCommitted { txn_version } = outcome {
+            bail!(
+                "{}: run {txn_version} of {APP_ID} is already there, another reconcile committed during this one",
+                table.path().display()
+            );
+        }
+    }
+    Ok(run)
+}
+
+/// The Parquet settings of the reconciled tables' files (both stores).
+fn properties() -> Result<WriterProperties> {
+    Ok(WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
+        .build())
 }
 
 /// `--as-of`: seconds, a date, a date and time (UTC) or RFC 3339.
@@ -137,9 +397,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// The imported tables, in the order of [`INPUTS`].
-fn read_tables(root: &Path) -> Result<Vec<Vec<RecordBatch>>> {
-    read_named(root, &INPUTS)
+/// The imported tables of a Parquet folder, in the order of [`INPUTS`].
+fn read_parquet(root: &Path) -> Result<Vec<Vec<RecordBatch>>> {
+    let names: Vec<&str> = INPUTS.iter().map(|(name, _)| *name).collect();
+    read_named(root, &names)
 }
 
 /// The batches of the named tables under `root` (a missing table has none).
@@ -193,10 +454,8 @@ fn millis(batch: &RecordBatch) -> Result<RecordBatch> {
 /// Writes each reconciled table as `ROOT/<table>/part-00000.parquet`: every table is written
 /// under a hidden name first, then the earlier parts are removed and the new ones renamed
 /// into place, so a failed run leaves the earlier tables whole.
-fn write_tables(root: &Path, out: &Reconciled) -> Result<()> {
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
-        .build();
+fn write_parquet(root: &Path, out: &Reconciled) -> Result<()> {
+    let props = properties()?;
     let mut staged = Vec::new();
     for t in Output::ALL {
         let dir = root.join(t.name());
@@ -224,7 +483,25 @@ fn write_tables(root: &Path, out: &Reconciled) -> Result<()> {
 /// `inspect --device NAME|ID --table ROOT`: a device's documents, the reasons that joined
 /// them, and its latest hardware and software summary, from the reconciled tables.
 pub fn inspect_device(root: &Path, device: &str, json: bool) -> Result<Outcome> {
-    let t = read_named(root, &["devices", "device_map", "installations"])?;
+    let names = ["devices", "device_map", "installations"];
+    let t = if is_delta(root, "devices") {
+        let store = open_delta(root)?;
+        names
+            .iter()
+            .map(|name| {
+                if !is_delta(root, name) {
+                    return Ok(Vec::new());
+                }
+                let rows = store
+                    .open_table(name)
+                    .and_then(|t| t.read(None))
+                    .with_context(|| format!("reading the Delta table {name}"))?;
+                Ok(rows.batches)
+            })
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        read_named(root, &names)?
+    };
     if t[0].is_empty() {
         bail!(
             "{} holds no devices table: run `ndi-tool reconcile --table {}` first",
@@ -408,10 +685,18 @@ fn row_json(b: &RecordBatch, i: usize) -> Result<serde_json::Value> {
                 DataType::Timestamp(unit, _) => {
                     let raw = match unit {
                         TimeUnit::Second => c.as_primitive::<TimestampSecondType>().value(i),
-                        TimeUnit::Millisecond => {
-                            c.as_primitive::<TimestampMillisecondType>().value(i) / 1000
-                        }
-                        _ => 0,
+                        TimeUnit::Millisecond => c
+                            .as_primitive::<TimestampMillisecondType>()
+                            .value(i)
+                            .div_euclid(1000),
+                        TimeUnit::Microsecond => c
+                            .as_primitive::<TimestampMicrosecondType>()
+                            .value(i)
+                            .div_euclid(1_000_000),
+                        TimeUnit::Nanosecond => c
+                            .as_primitive::<arrow_array::types::TimestampNanosecondType>()
+                            .value(i)
+                            .div_euclid(1_000_000_000),
                     };
                     chrono::DateTime::from_timestamp(raw, 0)
                         .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
