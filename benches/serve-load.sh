@@ -5,6 +5,8 @@
 # (RATE: offered uploads per second, open loop; without it, as fast as answers come).
 # SERVE_LOAD_TMP=/dev/shm puts the incoming folder on a tmpfs (fsync costs nothing there),
 # which separates the server's own latency from the disk's.
+# Leave 30 s between runs: ext4 skips inodes freed in the last 30 s when it creates files, so
+# a run right after the previous one deleted its 20,000 files measures that scan (docs/SERVE.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 uploads=${1:-20000}
