@@ -154,6 +154,7 @@ fn reconcile_commits(root: &Path) -> BTreeMap<String, (u64, i64, u64)> {
         let table = v["table"].as_str().unwrap().to_string();
         if let Some(run) = v["txn"]["ndi-reconcile"].as_i64() {
             assert_eq!(v["operation"], "WRITE", "{line}");
+            assert_eq!(v["parameters"]["mode"], "Overwrite", "{line}");
             let version = v["version"].as_u64().unwrap();
             let removes = v["removes"].as_u64().unwrap();
             last.insert(table, (version, run, removes));
@@ -325,6 +326,10 @@ fn an_imported_estate_is_reconciled_into_delta_tables_as_its_truth_says() {
     for t in RECONCILED.iter().chain(&["documents", "inventories"]) {
         assert!(history.contains(t), "{t}: {history}");
     }
+    assert!(
+        history.contains("devices v") && history.contains("WRITE (Overwrite)"),
+        "{history}"
+    );
     let commits = reconcile_commits(&root);
     assert_eq!(commits.len(), 5);
     assert!(commits.values().all(|(_, run, _)| *run == 3));

@@ -146,6 +146,7 @@ fn history(args: &TableHistoryArgs) -> Result<Outcome> {
                         "version": commit.version,
                         "timestamp": commit.timestamp,
                         "operation": commit.operation,
+                        "parameters": commit.parameters,
                         "engine_info": commit.engine_info,
                         "txn": commit.txns,
                         "adds": commit.adds,
@@ -178,7 +179,10 @@ fn history(args: &TableHistoryArgs) -> Result<Outcome> {
                         table.name(),
                         commit.version,
                         time,
-                        commit.operation.as_deref().unwrap_or("-"),
+                        match (commit.operation.as_deref(), commit.parameters.get("mode")) {
+                            (Some(op), Some(mode)) => format!("{op} ({mode})"),
+                            (op, _) => op.unwrap_or("-").to_string(),
+                        },
                         commit.adds,
                         commit.removes,
                         if txns.is_empty() {
