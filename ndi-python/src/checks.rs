@@ -6,8 +6,8 @@ use std::path::Path;
 
 use chrono::NaiveDateTime;
 use ndi_diff::Snapshot;
-use ndi_format::rules::Rules;
-use ndi_format::{Finding, Format, Location, Reader, Record, Severity};
+use ndi_format::rules::check_reader;
+use ndi_format::{Finding, Format, Reader, Severity};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde_json::{Value, json};
@@ -46,67 +46,16 @@ fn findings(bytes: &[u8], path: Option<&Path>) -> (Option<Format>, Vec<Finding>)
         Ok(mut reader) => {
             let f = reader.format();
             format = Some(f);
-            let mut rules = matches!(f, Format::Ndi | Format::Mmi | Format::Vdi | Format::Disco)
-                .then(|| Rules::new(f, reader.header()));
-            let mut record = Record::default();
-            let result = loop {
-                match reader.read_record(&mut record) {
-                    Ok(true) => {
-                        if let Some(rules) = &mut rules {
-                            let position = reader.position_of(record.offset);
-                            rules.record(&record, position);
-                        }
-                    }
-                    Ok(false) => break Ok(()),
-                    Err(e) => break Err(e),
-                }
-            };
-            findings.extend(reader.warnings().iter().map(|w| {
-                let mut f = Finding::from(w);
-                f.severity = Severity::Error;
-                f
-            }));
-            let unlisted = reader
-                .warning_count()
-                .saturating_sub(reader.warnings().len() as u64);
-            if unlisted > 0 {
-                findings.push(Finding::new(
-                    Severity::Error,
-                    "xml-illegal-char",
-                    format!(
-                        "{unlisted} more characters XML forbids (only the first {} of a file are listed)",
-                        ndi_format::MAX_KEPT_WARNINGS
-                    ),
-                    Location::default(),
-                ));
-            }
-            match result {
-                Err(e) => findings.push(Finding::from(&e)),
-                Ok(()) => {
-                    if let Some(rules) = rules {
-                        findings.extend(rules.finish());
-                    }
-                    match f {
-                        Format::Npl | Format::Nds => findings.extend(nds_format::validate(bytes)),
-                        Format::Osd => findings.extend(npl_format::validate_catalog(
-                            bytes,
-                            catalog_target(bytes, path).as_deref(),
-                        )),
-                        Format::Other => {
-                            let root = reader.header().root.to_string();
-                            findings.push(Finding::new(
-                                Severity::Error,
-                                "unknown-format",
-                                format!("root element <{root}> is not one of the known formats"),
-                                Location {
-                                    position: Some(reader.root_position()),
-                                    element_path: Some(format!("/{root}")),
-                                    ..Location::default()
-                                },
-                            ));
-                        }
-                        _ => {}
-                    }
+            let checked = check_reader(&mut reader);
+            findings.extend(checked.findings);
+            if checked.complete {
+                match f {
+                    Format::Npl | Format::Nds => findings.extend(nds_format::validate(bytes)),
+                    Format::Osd => findings.extend(npl_format::validate_catalog(
+                        bytes,
+                        catalog_target(bytes, path).as_deref(),
+                    )),
+                    _ => {}
                 }
             }
         }
