@@ -118,21 +118,13 @@ fn declared_encoding_mismatch(path: &Path, encoding: &str) -> Option<Finding> {
     } else {
         file.take(512).read_to_end(&mut head)
     };
-    let body = head
-        .strip_prefix(b"\xFF\xFE")
-        .or_else(|| head.strip_prefix(b"\xFE\xFF"))
-        .unwrap_or(&head);
-    let big_endian = encoding == "UTF-16BE";
-    let units = body.chunks_exact(2).map(|p| {
-        if big_endian {
-            u16::from_be_bytes([p[0], p[1]])
-        } else {
-            u16::from_le_bytes([p[0], p[1]])
-        }
-    });
-    let text: String = char::decode_utf16(units)
-        .map(|c| c.unwrap_or('\u{FFFD}'))
-        .collect();
+    // The head's text as the reader decodes it; a head cut inside a surrogate pair is
+    // decoded without the pair's first half.
+    let limits = Limits::default();
+    let decoded = DecodedText::decode(&head, &limits)
+        .or_else(|_| DecodedText::decode(&head[..head.len().saturating_sub(2)], &limits))
+        .ok()?;
+    let text = decoded.as_str()?;
     let declaration = &text[..text.find("?>")?];
     if !declaration.trim_start().starts_with("<?xml") {
         return None;
