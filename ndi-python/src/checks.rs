@@ -124,15 +124,23 @@ pub fn diff(py: Python<'_>, old: Document, new: Document) -> PyResult<String> {
     let snapshot = |document: Document| -> PyResult<Snapshot> {
         let loaded = get(py, document)?;
         py.detach(|| Snapshot::from_slice(&loaded.bytes))
-            .map_err(|e| match &loaded.path {
-                Some(path) => reader_error(py, &e.with_file(path)),
-                None => reader_error(py, &e),
-            })
+            .map_err(|e| document_error(py, e, loaded.path.as_deref()))
     };
     let old = snapshot(old)?;
     let new = snapshot(new)?;
     let changes = py.detach(|| ndi_diff::diff(&old, &new));
     Ok(Value::Array(changes.iter().map(ndi_diff::Change::to_json).collect()).to_string())
+}
+
+/// A reader error as the Python exception, naming the document's file when it has one.
+fn document_error(py: Python<'_>, e: ndi_format::Error, path: Option<&Path>) -> PyErr {
+    reader_error(
+        py,
+        &match path {
+            Some(p) => e.with_file(p),
+            None => e,
+        },
+    )
 }
 
 /// Raises the first finding that `fatal` picks, as `ndi-tool schedule`/`policy` refuse.
@@ -208,15 +216,8 @@ pub fn next_runs(
     let path = loaded.path.as_deref();
     let found = py.detach(|| nds_format::validate_schedule(&loaded.bytes));
     refuse(py, &found, affects_runs, path, "next runs")?;
-    let schedule = nds_format::Schedule::from_slice(&loaded.bytes).map_err(|e| {
-        reader_error(
-            py,
-            &match path {
-                Some(p) => e.with_file(p),
-                None => e,
-            },
-        )
-    })?;
+    let schedule =
+        nds_format::Schedule::from_slice(&loaded.bytes).map_err(|e| document_error(py, e, path))?;
     let runs = py.detach(|| schedule.next_runs(from, zone, count, seed));
     let mut items: Vec<Value> = runs
         .iter()
@@ -261,15 +262,8 @@ pub fn effective_packages(py: Python<'_>, npl: Document) -> PyResult<String> {
         path,
         "effective packages",
     )?;
-    let policy = npl_format::Policy::from_slice(&loaded.bytes).map_err(|e| {
-        reader_error(
-            py,
-            &match path {
-                Some(p) => e.with_file(p),
-                None => e,
-            },
-        )
-    })?;
+    let policy =
+        npl_format::Policy::from_slice(&loaded.bytes).map_err(|e| document_error(py, e, path))?;
     let items: Vec<Value> = policy
         .effective_packages()
         .iter()
