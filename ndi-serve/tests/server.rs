@@ -146,6 +146,17 @@ fn open_files_limit() -> usize {
         .unwrap_or(1024)
 }
 
+/// A connection that sent the head of a PUT of `name` with `Content-Length: length`, then
+/// only `sent` bytes of the body.
+async fn partial_put(addr: SocketAddr, name: &str, length: usize, sent: usize) -> TcpStream {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head =
+        format!("PUT /ManageSoftRL/{name} HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n");
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&vec![b'z'; sent]).await.unwrap();
+    s
+}
+
 fn status(resp: &str) -> u16 {
     resp.split_whitespace()
         .nth(1)
@@ -343,23 +354,11 @@ async fn stalled_and_vanishing_clients_leave_nothing() {
     })
     .await;
     // Stalled mid-body: 408.
-    let mut s = TcpStream::connect(f.addr()).await.unwrap();
-    s.write_all(
-        b"PUT /ManageSoftRL/slow.ndi HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
-    )
-    .await
-    .unwrap();
-    s.write_all(&[b'z'; 20_000]).await.unwrap();
+    let mut s = partial_put(f.addr(), "slow.ndi", 100_000, 20_000).await;
     let resp = read_for(&mut s, Duration::from_secs(3)).await;
     assert_eq!(status(&resp), 408, "{resp}");
     // Disconnected mid-body (after more than a buffer was written to the temporary file).
-    let mut s = TcpStream::connect(f.addr()).await.unwrap();
-    s.write_all(
-        b"PUT /ManageSoftRL/cut.ndi HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n",
-    )
-    .await
-    .unwrap();
-    s.write_all(&[b'z'; 50_000]).await.unwrap();
+    let s = partial_put(f.addr(), "cut.ndi", 1_000_000, 50_000).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     drop(s);
     wait_idle(&f).await;
