@@ -26,25 +26,20 @@ THREADS=2
 ROUNDS=3
 SEED=42
 SCALING=0
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --files) FILES="$2"; shift 2 ;;
-        --threads) THREADS="$2"; shift 2 ;;
-        --rounds) ROUNDS="$2"; shift 2 ;;
-        --seed) SEED="$2"; shift 2 ;;
-        --scaling) SCALING=1; shift ;;
+# shellcheck source=benches/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_args "$@"
+for arg in "${REST[@]}"; do
+    case "$arg" in
+        --scaling) SCALING=1 ;;
         -h|--help) usage ;;
-        *) echo "compare.sh: unknown argument $1" >&2; usage ;;
+        *) echo "compare.sh: unknown argument $arg" >&2; usage ;;
     esac
 done
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+bench_setup ndi-compare
 BIN="$TARGET/release"
 VENV="$TARGET/compare-venv"
-WORK="$(mktemp -d /tmp/ndi-compare.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
 
 # --- what it needs -------------------------------------------------------------------------
 apt_install() { # Debian packages, when a tool is missing
@@ -68,14 +63,16 @@ PY="$VENV/bin/python"
 [ -x "$PY" ] || PY=python3
 
 corpus() { # corpus N -> prints the folder, generating it once
-    local dir="$TARGET/compare-corpus-$1-seed$SEED"
-    if [ ! -f "$dir.complete" ]; then
-        rm -rf "$dir"
-        echo "compare.sh: generating $1 files into $dir" >&2
-        "$BIN/ndi-tool" generate --out "$dir" --count "$1" --seed "$SEED" >&2
-        touch "$dir.complete"
-    fi
-    echo "$dir"
+    bench_corpus "$BIN/ndi-tool" "$1" "$SEED"
+}
+
+# with_corpus N: DIR, its N files generated once, and XML, their decompressed size, noted in
+# meta.tsv
+with_corpus() {
+    DIR="$(corpus "$1")"
+    XML="$(xml_bytes "$DIR")"
+    printf '%s\t%s\t%s\n' "$1" "$1" "$XML" >>"$WORK/meta.tsv"
+    echo "corpus $DIR: $1 files, $XML bytes of XML" >&2
 }
 
 RESULTS="$WORK/results.tsv"
@@ -175,10 +172,7 @@ EOF
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -h | awk '/^Mem:/{print $2}') RAM" >&2
 : >"$WORK/meta.tsv"
 if [ "$SCALING" = 0 ]; then
-    DIR="$(corpus "$FILES")"
-    XML="$(xml_bytes "$DIR")"
-    printf '%s\t%s\t%s\n' "$FILES" "$FILES" "$XML" >>"$WORK/meta.tsv"
-    echo "corpus $DIR: $FILES files, $XML bytes of XML" >&2
+    with_corpus "$FILES"
     for r in $(seq 1 "$ROUNDS"); do
         echo "round $r/$ROUNDS" >&2
         measure "ndi-tool convert (${THREADS}t)" "$FILES" \
@@ -199,10 +193,7 @@ if [ "$SCALING" = 0 ]; then
 else
     IFS=, read -r -a SIZES <<<"$FILES"
     for n in "${SIZES[@]}"; do
-        DIR="$(corpus "$n")"
-        XML="$(xml_bytes "$DIR")"
-        printf '%s\t%s\t%s\n' "$n" "$n" "$XML" >>"$WORK/meta.tsv"
-        echo "corpus $DIR: $n files, $XML bytes of XML" >&2
+        with_corpus "$n"
         for r in $(seq 1 "$ROUNDS"); do
             echo "round $r/$ROUNDS ($n files)" >&2
             for t in 1 2; do

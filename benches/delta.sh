@@ -22,14 +22,10 @@ fi
 WORK=$(mktemp -d /tmp/delta-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
+# shellcheck source=benches/common.sh
+. "$(dirname "$0")/common.sh"
 corpus() { # corpus N -> the folder (shared with compare.sh), generated once
-    local dir="$TARGET/compare-corpus-$1-seed1"
-    if [ ! -f "$dir.complete" ]; then
-        rm -rf "$dir"
-        "$BIN" generate --out "$dir" --count "$1" --seed 1 >&2
-        touch "$dir.complete"
-    fi
-    echo "$dir"
+    bench_corpus "$BIN" "$1" 1
 }
 
 seconds() { # seconds CMD... -> wall seconds of the command

@@ -12,22 +12,17 @@
 # shared with compare.sh (target/compare-corpus-N-seedS).
 set -euo pipefail
 FILES=1000 THREADS=2 ROUNDS=3 SEED=42 SPARK=0
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --files) FILES="$2"; shift 2 ;;
-        --threads) THREADS="$2"; shift 2 ;;
-        --rounds) ROUNDS="$2"; shift 2 ;;
-        --seed) SEED="$2"; shift 2 ;;
-        --spark) SPARK=1; shift ;;
+# shellcheck source=benches/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_args "$@"
+for arg in "${REST[@]}"; do
+    case "$arg" in
+        --spark) SPARK=1 ;;
         *) sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
     esac
 done
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+bench_setup ndi-python-bench
 VENV="${VENV:-$TARGET/python-bench-venv}"
-WORK="$(mktemp -d /tmp/ndi-python-bench.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
 
 cargo build --release -q --locked -p ndi-tool >&2
 if [ ! -x "$VENV/bin/python" ]; then
@@ -41,12 +36,7 @@ extra=""
 "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$WORK"/wheel/*.whl >&2
 PY="$VENV/bin/python"
 TOOL="$TARGET/release/ndi-tool"
-DIR="$TARGET/compare-corpus-$FILES-seed$SEED"
-if [ ! -f "$DIR.complete" ]; then
-    rm -rf "$DIR"
-    "$TOOL" generate --out "$DIR" --count "$FILES" --seed "$SEED" >&2
-    touch "$DIR.complete"
-fi
+DIR=$(bench_corpus "$TOOL" "$FILES" "$SEED")
 XML=$(find "$DIR" -type f -exec gzip -dcf {} + | wc -c)
 
 now() { date +%s.%N; }

@@ -3,10 +3,11 @@
 
 use std::collections::HashSet;
 
-use crate::error::{Location, Position};
+use crate::error::{Location, Position, Warning};
 use crate::finding::{Finding, Severity};
 use crate::format::Format;
 use crate::model::{ElementPaths, InventoryHeader};
+use crate::reader::{MAX_KEPT_WARNINGS, Reader};
 use crate::record::{Header, Record, RecordKind};
 use crate::values::{
     CompactDateTime, parse_bool, parse_canonical_int, parse_compact_date, parse_version,
@@ -340,4 +341,101 @@ impl Rules {
         }
         self.findings
     }
+}
+
+/// What [`check_reader`] found in a document.
+#[derive(Debug, Default)]
+pub struct ReaderCheck {
+    /// Every finding, in order: the reader's warnings (as errors, see [`strict_warnings`]),
+    /// then either the error that stopped the reader, or the format's rules and, for a root
+    /// of no known format, an `unknown-format` error.
+    pub findings: Vec<Finding>,
+    /// Whether the reader got to the end of the document without error.
+    pub complete: bool,
+}
+
+/// Reads an opened document to its end and checks it as `ndi-tool validate` does: every
+/// record through [`Rules`] (inventories, usage, VDI and discovery files; other formats
+/// have no record rules), the reader's warnings as errors ([`strict_warnings`]), the error
+/// that stopped the reader, and an `unknown-format` error for a root element of no known
+/// format. Policies, catalogs and schedules have validators of their own (in `npl-format`
+/// and `nds-format`), which callers run when [`ReaderCheck::complete`] says the document
+/// was read.
+pub fn check_reader(reader: &mut Reader<'_>) -> ReaderCheck {
+    let format = reader.format();
+    let mut rules = matches!(
+        format,
+        Format::Ndi | Format::Mmi | Format::Vdi | Format::Disco
+    )
+    .then(|| Rules::new(format, reader.header()));
+    let mut record = Record::default();
+    let result = loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                if let Some(rules) = &mut rules {
+                    let position = reader.position_of(record.offset);
+                    rules.record(&record, position);
+                }
+            }
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    let mut findings = strict_warnings(reader.warnings(), reader.warning_count());
+    if let Err(e) = result {
+        findings.push(Finding::from(&e));
+        return ReaderCheck {
+            findings,
+            complete: false,
+        };
+    }
+    if let Some(rules) = rules {
+        findings.extend(rules.finish());
+    }
+    if format == Format::Other {
+        let root = reader.header().root.to_string();
+        findings.push(Finding::new(
+            Severity::Error,
+            "unknown-format",
+            format!("root element <{root}> is not one of the known formats"),
+            Location {
+                position: Some(reader.root_position()),
+                element_path: Some(format!("/{root}")),
+                ..Location::default()
+            },
+        ));
+    }
+    ReaderCheck {
+        findings,
+        complete: true,
+    }
+}
+
+/// A reader's warnings (`warnings` kept of `count` found) as error findings, and one more
+/// finding counting those not kept.
+///
+/// Validation is strict XML 1.0: a character XML forbids makes the file invalid (as for
+/// libxml2), even though the reader keeps the value and the loader loads the file with a
+/// warning.
+pub fn strict_warnings(warnings: &[Warning], count: u64) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = warnings
+        .iter()
+        .map(|w| {
+            let mut f = Finding::from(w);
+            f.severity = Severity::Error;
+            f
+        })
+        .collect();
+    let unlisted = count.saturating_sub(warnings.len() as u64);
+    if unlisted > 0 {
+        findings.push(Finding::new(
+            Severity::Error,
+            "xml-illegal-char",
+            format!(
+                "{unlisted} more characters XML forbids (only the first {MAX_KEPT_WARNINGS} of a file are listed)"
+            ),
+            Location::default(),
+        ));
+    }
+    findings
 }

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use chrono::NaiveDateTime;
 use ndi_diff::Snapshot;
-use ndi_format::rules::Rules;
-use ndi_format::{Finding, Format, Location, Reader, Record, Severity};
+use ndi_format::rules::check_reader;
+use ndi_format::{Finding, Format, Reader, Severity};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde_json::{Value, json};
@@ -46,67 +46,16 @@ fn findings(bytes: &[u8], path: Option<&Path>) -> (Option<Format>, Vec<Finding>)
         Ok(mut reader) => {
             let f = reader.format();
             format = Some(f);
-            let mut rules = matches!(f, Format::Ndi | Format::Mmi | Format::Vdi | Format::Disco)
-                .then(|| Rules::new(f, reader.header()));
-            let mut record = Record::default();
-            let result = loop {
-                match reader.read_record(&mut record) {
-                    Ok(true) => {
-                        if let Some(rules) = &mut rules {
-                            let position = reader.position_of(record.offset);
-                            rules.record(&record, position);
-                        }
-                    }
-                    Ok(false) => break Ok(()),
-                    Err(e) => break Err(e),
-                }
-            };
-            findings.extend(reader.warnings().iter().map(|w| {
-                let mut f = Finding::from(w);
-                f.severity = Severity::Error;
-                f
-            }));
-            let unlisted = reader
-                .warning_count()
-                .saturating_sub(reader.warnings().len() as u64);
-            if unlisted > 0 {
-                findings.push(Finding::new(
-                    Severity::Error,
-                    "xml-illegal-char",
-                    format!(
-                        "{unlisted} more characters XML forbids (only the first {} of a file are listed)",
-                        ndi_format::MAX_KEPT_WARNINGS
-                    ),
-                    Location::default(),
-                ));
-            }
-            match result {
-                Err(e) => findings.push(Finding::from(&e)),
-                Ok(()) => {
-                    if let Some(rules) = rules {
-                        findings.extend(rules.finish());
-                    }
-                    match f {
-                        Format::Npl | Format::Nds => findings.extend(nds_format::validate(bytes)),
-                        Format::Osd => findings.extend(npl_format::validate_catalog(
-                            bytes,
-                            catalog_target(bytes, path).as_deref(),
-                        )),
-                        Format::Other => {
-                            let root = reader.header().root.to_string();
-                            findings.push(Finding::new(
-                                Severity::Error,
-                                "unknown-format",
-                                format!("root element <{root}> is not one of the known formats"),
-                                Location {
-                                    position: Some(reader.root_position()),
-                                    element_path: Some(format!("/{root}")),
-                                    ..Location::default()
-                                },
-                            ));
-                        }
-                        _ => {}
-                    }
+            let checked = check_reader(&mut reader);
+            findings.extend(checked.findings);
+            if checked.complete {
+                match f {
+                    Format::Npl | Format::Nds => findings.extend(nds_format::validate(bytes)),
+                    Format::Osd => findings.extend(npl_format::validate_catalog(
+                        bytes,
+                        catalog_target(bytes, path).as_deref(),
+                    )),
+                    _ => {}
                 }
             }
         }
@@ -175,15 +124,23 @@ pub fn diff(py: Python<'_>, old: Document, new: Document) -> PyResult<String> {
     let snapshot = |document: Document| -> PyResult<Snapshot> {
         let loaded = get(py, document)?;
         py.detach(|| Snapshot::from_slice(&loaded.bytes))
-            .map_err(|e| match &loaded.path {
-                Some(path) => reader_error(py, &e.with_file(path)),
-                None => reader_error(py, &e),
-            })
+            .map_err(|e| document_error(py, e, loaded.path.as_deref()))
     };
     let old = snapshot(old)?;
     let new = snapshot(new)?;
     let changes = py.detach(|| ndi_diff::diff(&old, &new));
     Ok(Value::Array(changes.iter().map(ndi_diff::Change::to_json).collect()).to_string())
+}
+
+/// A reader error as the Python exception, naming the document's file when it has one.
+fn document_error(py: Python<'_>, e: ndi_format::Error, path: Option<&Path>) -> PyErr {
+    reader_error(
+        py,
+        &match path {
+            Some(p) => e.with_file(p),
+            None => e,
+        },
+    )
 }
 
 /// Raises the first finding that `fatal` picks, as `ndi-tool schedule`/`policy` refuse.
@@ -259,15 +216,8 @@ pub fn next_runs(
     let path = loaded.path.as_deref();
     let found = py.detach(|| nds_format::validate_schedule(&loaded.bytes));
     refuse(py, &found, affects_runs, path, "next runs")?;
-    let schedule = nds_format::Schedule::from_slice(&loaded.bytes).map_err(|e| {
-        reader_error(
-            py,
-            &match path {
-                Some(p) => e.with_file(p),
-                None => e,
-            },
-        )
-    })?;
+    let schedule =
+        nds_format::Schedule::from_slice(&loaded.bytes).map_err(|e| document_error(py, e, path))?;
     let runs = py.detach(|| schedule.next_runs(from, zone, count, seed));
     let mut items: Vec<Value> = runs
         .iter()
@@ -312,15 +262,8 @@ pub fn effective_packages(py: Python<'_>, npl: Document) -> PyResult<String> {
         path,
         "effective packages",
     )?;
-    let policy = npl_format::Policy::from_slice(&loaded.bytes).map_err(|e| {
-        reader_error(
-            py,
-            &match path {
-                Some(p) => e.with_file(p),
-                None => e,
-            },
-        )
-    })?;
+    let policy =
+        npl_format::Policy::from_slice(&loaded.bytes).map_err(|e| document_error(py, e, path))?;
     let items: Vec<Value> = policy
         .effective_packages()
         .iter()

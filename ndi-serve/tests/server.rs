@@ -60,6 +60,30 @@ impl Fixture {
         format!("http://{}/ManageSoftRL/{name}", self.addr())
     }
 
+    /// `PUT` of `body` under `name`, with client `c`.
+    async fn put(
+        &self,
+        c: &reqwest::Client,
+        name: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        c.put(self.url(name)).body(body).send().await.unwrap()
+    }
+
+    /// `POST` of a `multipart/form-data` body (boundary `XyZ`), with client `c`.
+    async fn post_multipart(
+        &self,
+        c: &reqwest::Client,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        c.post(self.url(""))
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     fn incoming(&self) -> PathBuf {
         self.dir.path().join("in")
     }
@@ -122,6 +146,17 @@ fn open_files_limit() -> usize {
         .unwrap_or(1024)
 }
 
+/// A connection that sent the head of a PUT of `name` with `Content-Length: length`, then
+/// only `sent` bytes of the body.
+async fn partial_put(addr: SocketAddr, name: &str, length: usize, sent: usize) -> TcpStream {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head =
+        format!("PUT /ManageSoftRL/{name} HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n");
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&vec![b'z'; sent]).await.unwrap();
+    s
+}
+
 fn status(resp: &str) -> u16 {
     resp.split_whitespace()
         .nth(1)
@@ -159,27 +194,17 @@ async fn put_routes_by_name_and_never_overwrites() {
         ("Jos%C3%A9%20policy.npl", "Other/José policy.npl"),
     ];
     for (seg, stored) in cases {
-        let r = c.put(f.url(seg)).body(inv.clone()).send().await.unwrap();
+        let r = f.put(&c, seg, inv.clone()).await;
         assert_eq!(r.status(), 201, "{seg}");
         assert_eq!(r.text().await.unwrap(), format!("{stored}\n"));
         assert_eq!(std::fs::read(f.incoming().join(stored)).unwrap(), inv);
     }
     // The same bytes again: 200, no new file.
-    let r = c
-        .put(f.url("v.vdi"))
-        .body(inv.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = f.put(&c, "v.vdi", inv.clone()).await;
     assert_eq!(r.status(), 200);
     // Different bytes under a taken name: stored beside it, the first file untouched.
     let other = body(1000, 2);
-    let r = c
-        .put(f.url("v.vdi"))
-        .body(other.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = f.put(&c, "v.vdi", other.clone()).await;
     assert_eq!(r.status(), 201);
     let hex = &blake3::hash(&other).to_hex()[..8];
     let renamed = format!("VDIaccess/v.vdi~{hex}");
@@ -228,13 +253,7 @@ async fn multipart_takes_the_first_file_part() {
     mp.extend_from_slice(&data);
     mp.extend_from_slice(b"\r\n--XyZ--\r\n");
     let c = reqwest::Client::new();
-    let r = c
-        .post(f.url(""))
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(mp.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = f.post_multipart(&c, mp.clone()).await;
     assert_eq!(r.status(), 201);
     assert_eq!(
         std::fs::read(f.incoming().join("Inventories/SYSTEM on PC2.ndi.gz")).unwrap(),
@@ -242,22 +261,15 @@ async fn multipart_takes_the_first_file_part() {
     );
     // A hostile filename in the part is refused like a path.
     let bad = String::from_utf8_lossy(&mp).replace("SYSTEM on PC2.ndi.gz", "..\\..\\x.ndi");
-    let r = c
-        .post(f.url(""))
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(bad.into_bytes())
-        .send()
-        .await
-        .unwrap();
+    let r = f.post_multipart(&c, bad.into_bytes()).await;
     assert_eq!(r.status(), 400);
     // No file part at all.
-    let r = c
-        .post(f.url(""))
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--XyZ--\r\n")
-        .send()
-        .await
-        .unwrap();
+    let r = f
+        .post_multipart(
+            &c,
+            "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--XyZ--\r\n",
+        )
+        .await;
     assert_eq!(r.status(), 400);
     assert_eq!(f.files(), vec!["Inventories/SYSTEM on PC2.ndi.gz"]);
 }
@@ -328,12 +340,7 @@ async fn size_limit_before_and_during_the_body() {
     assert_eq!(status(&resp), 413, "{resp}");
     // Exactly at the limit is fine.
     let c = reqwest::Client::new();
-    let r = c
-        .put(f.url("ok.ndi"))
-        .body(vec![b'x'; 10_000])
-        .send()
-        .await
-        .unwrap();
+    let r = f.put(&c, "ok.ndi", vec![b'x'; 10_000]).await;
     assert_eq!(r.status(), 201);
     wait_idle(&f).await;
     assert_eq!(f.files(), vec!["Inventories/ok.ndi"]);
@@ -347,23 +354,11 @@ async fn stalled_and_vanishing_clients_leave_nothing() {
     })
     .await;
     // Stalled mid-body: 408.
-    let mut s = TcpStream::connect(f.addr()).await.unwrap();
-    s.write_all(
-        b"PUT /ManageSoftRL/slow.ndi HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
-    )
-    .await
-    .unwrap();
-    s.write_all(&[b'z'; 20_000]).await.unwrap();
+    let mut s = partial_put(f.addr(), "slow.ndi", 100_000, 20_000).await;
     let resp = read_for(&mut s, Duration::from_secs(3)).await;
     assert_eq!(status(&resp), 408, "{resp}");
     // Disconnected mid-body (after more than a buffer was written to the temporary file).
-    let mut s = TcpStream::connect(f.addr()).await.unwrap();
-    s.write_all(
-        b"PUT /ManageSoftRL/cut.ndi HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n",
-    )
-    .await
-    .unwrap();
-    s.write_all(&[b'z'; 50_000]).await.unwrap();
+    let s = partial_put(f.addr(), "cut.ndi", 1_000_000, 50_000).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     drop(s);
     wait_idle(&f).await;
@@ -396,7 +391,7 @@ async fn hostile_names_are_refused() {
         &"a".repeat(256),
         "%FF%FE.ndi",
     ] {
-        let r = c.put(f.url(seg)).body("x").send().await.unwrap();
+        let r = f.put(&c, seg, "x").await;
         assert_eq!(r.status(), 400, "{seg}");
     }
     // Dot segments, raw and encoded, sent as they are (a URL parser would resolve them).
@@ -442,12 +437,7 @@ async fn hostile_heads_and_idle_connections_are_bounded() {
         .await
         .unwrap();
     let t = Instant::now();
-    let r = reqwest::Client::new()
-        .put(f.url("served.ndi"))
-        .body("ok")
-        .send()
-        .await
-        .unwrap();
+    let r = f.put(&reqwest::Client::new(), "served.ndi", "ok").await;
     assert_eq!(r.status(), 201);
     assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
     // The slow-loris keeps dribbling headers; it is closed at the head timeout anyway.
@@ -493,21 +483,11 @@ async fn write_errors_give_503_and_leave_nothing() {
     .await;
     let c = reqwest::Client::new();
     for n in [150_000, 100_001] {
-        let r = c
-            .put(f.url("full.ndi"))
-            .body(body(n, 5))
-            .send()
-            .await
-            .unwrap();
+        let r = f.put(&c, "full.ndi", body(n, 5)).await;
         assert_eq!(r.status(), 503);
         assert_eq!(r.headers()["retry-after"], "7");
     }
-    let r = c
-        .put(f.url("small.ndi"))
-        .body(body(100_000, 5))
-        .send()
-        .await
-        .unwrap();
+    let r = f.put(&c, "small.ndi", body(100_000, 5)).await;
     assert_eq!(r.status(), 201);
     assert_eq!(f.files(), vec!["Inventories/small.ndi"]);
 }
@@ -533,31 +513,18 @@ async fn probes_metrics_auth_and_check() {
             .unwrap()
             .starts_with("Basic realm=")
     );
-    let r = c
-        .get(&base)
-        .basic_auth("agent", Some("pw"))
-        .send()
-        .await
-        .unwrap();
+    let authorized = |method: reqwest::Method, url: &str| {
+        c.request(method, url)
+            .basic_auth("agent", Some("pw"))
+            .send()
+    };
+    let r = authorized(reqwest::Method::GET, &base).await.unwrap();
     assert_eq!(r.status(), 200);
-    let r = c
-        .head(&base)
-        .basic_auth("agent", Some("pw"))
-        .send()
-        .await
-        .unwrap();
+    let r = authorized(reqwest::Method::HEAD, &base).await.unwrap();
     assert_eq!(r.status(), 200);
-    let r = c
-        .request(reqwest::Method::OPTIONS, &base)
-        .basic_auth("agent", Some("pw"))
-        .send()
-        .await
-        .unwrap();
+    let r = authorized(reqwest::Method::OPTIONS, &base).await.unwrap();
     assert_eq!(r.headers()["allow"], "GET, HEAD, PUT, POST, OPTIONS");
-    let r = c
-        .delete(format!("{base}/x"))
-        .basic_auth("agent", Some("pw"))
-        .send()
+    let r = authorized(reqwest::Method::DELETE, &format!("{base}/x"))
         .await
         .unwrap();
     assert_eq!(r.status(), 405);
@@ -569,40 +536,25 @@ async fn probes_metrics_auth_and_check() {
             .status(),
         404
     );
+    // The status of a PUT of `b` as `name` with password `pw`.
     let put = |name: &str, b: Vec<u8>, pw: &str| {
-        c.put(format!("{base}/{name}"))
+        let sent = c
+            .put(format!("{base}/{name}"))
             .basic_auth("agent", Some(pw))
             .body(b)
-            .send()
+            .send();
+        async move { sent.await.unwrap().status() }
     };
+    assert_eq!(put("a.ndi", b"<Inventory/>".to_vec(), "bad").await, 401);
+    assert_eq!(put("a.ndi", b"<html></html>".to_vec(), "pw").await, 422);
+    assert_eq!(put("a.ndi", b"".to_vec(), "pw").await, 422);
     assert_eq!(
-        put("a.ndi", b"<Inventory/>".to_vec(), "bad")
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
-    assert_eq!(
-        put("a.ndi", b"<html></html>".to_vec(), "pw")
-            .await
-            .unwrap()
-            .status(),
-        422
-    );
-    assert_eq!(
-        put("a.ndi", b"".to_vec(), "pw").await.unwrap().status(),
-        422
-    );
-    assert_eq!(
-        put("a.ndi", b"\x1f\x8b\x08\x00rest".to_vec(), "pw")
-            .await
-            .unwrap()
-            .status(),
+        put("a.ndi", b"\x1f\x8b\x08\x00rest".to_vec(), "pw").await,
         201
     );
     let xml =
         b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!DOCTYPE Inventory>\r\n<USAGE/>".to_vec();
-    assert_eq!(put("b.mmi", xml, "pw").await.unwrap().status(), 201);
+    assert_eq!(put("b.mmi", xml, "pw").await, 201);
     assert_eq!(
         c.get(format!("http://{}/healthz", f.addr()))
             .send()

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{corpora, run, s, text};
+use common::{convert_quarantined, corpora, files_under, run, s, text};
 
 use std::path::{Path, PathBuf};
 
@@ -48,17 +48,7 @@ fn many_rejected_files_of_one_name_are_all_quarantined_with_their_own_reasons() 
     let input = tmp.path().join("in");
     same_named_bad_files(&input, 60);
     let q = tmp.path().join("q");
-    let r = run(&[
-        "convert",
-        s(&input),
-        "--out",
-        s(&tmp.path().join("out")),
-        "--quarantine",
-        s(&q),
-        "-j",
-        "4",
-        "-q",
-    ]);
+    let r = convert_quarantined(&input, &tmp.path().join("out"), &q, &["-j", "4", "-q"]);
     assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
     assert!(
         text(&r.stderr).contains("60 files: 0 ok, 0 with warnings, 60 rejected"),
@@ -66,7 +56,7 @@ fn many_rejected_files_of_one_name_are_all_quarantined_with_their_own_reasons() 
         text(&r.stderr)
     );
     check_quarantine(&q, 60);
-    let left = walkdir(&input);
+    let left = files_under(&input);
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -76,21 +66,11 @@ fn xml_conversion_quarantines_rejected_files_too() {
     let input = tmp.path().join("in");
     same_named_bad_files(&input, 12);
     let q = tmp.path().join("q");
-    let r = run(&[
-        "convert",
-        s(&input),
-        "--format",
-        "ndi",
-        "--out",
-        s(&tmp.path().join("out")),
-        "--quarantine",
-        s(&q),
-        "-j",
-        "3",
-    ]);
+    let out = tmp.path().join("out");
+    let r = convert_quarantined(&input, &out, &q, &["--format", "ndi", "-j", "3"]);
     assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
     check_quarantine(&q, 12);
-    assert!(walkdir(&input).is_empty());
+    assert!(files_under(&input).is_empty());
 }
 
 #[test]
@@ -99,14 +79,7 @@ fn a_quarantine_that_cannot_exist_is_refused_before_anything_is_loaded() {
     let file = tmp.path().join("not-a-folder");
     std::fs::write(&file, "x").unwrap();
     let out = tmp.path().join("out");
-    let r = run(&[
-        "convert",
-        s(&corpora().join("demo")),
-        "--out",
-        s(&out),
-        "--quarantine",
-        s(&file),
-    ]);
+    let r = convert_quarantined(&corpora().join("demo"), &out, &file, &[]);
     assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
     assert!(
         text(&r.stderr).contains("quarantine"),
@@ -152,7 +125,7 @@ fn inputs_that_map_to_one_output_name_never_mix_the_first_one_wins() {
             "{stderr}"
         );
         // Every output is the first input's, complete; nothing temporary is left.
-        let names = walkdir(&out);
+        let names = files_under(&out);
         assert_eq!(names.len(), 20, "{names:?}");
         for p in names {
             let body = std::fs::read_to_string(&p).unwrap();
@@ -190,7 +163,7 @@ fn a_folder_with_an_earlier_run_s_tables_is_refused_unless_overwrite() {
         "{}",
         text(&replaced.stderr)
     );
-    let files: Vec<String> = walkdir(&out)
+    let files: Vec<String> = files_under(&out)
         .iter()
         .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
         .filter(|f| f != ndi_load::store::LOCK_FILE)
@@ -263,7 +236,7 @@ fn a_file_given_twice_or_an_output_inside_an_input_folder_is_loaded_once() {
     // Nothing of the output was taken for input, let alone quarantined (only the lock that
     // kept other runs out is there).
     assert!(
-        walkdir(&q)
+        files_under(&q)
             .iter()
             .all(|p| p.ends_with(ndi_load::store::LOCK_FILE))
     );
@@ -366,7 +339,7 @@ fn partitioned_and_unpartitioned_runs_do_not_mix() {
         "{}",
         text(&replaced.stderr)
     );
-    let parts: Vec<PathBuf> = walkdir(&out.join("documents"));
+    let parts: Vec<PathBuf> = files_under(&out.join("documents"));
     assert_eq!(parts, [out.join("documents/part-00000.parquet")]);
     assert!(manifest()["partitions"].is_null());
     assert_eq!(manifest()["rows"]["documents"], 1);
@@ -422,21 +395,4 @@ fn copy_demo(to: &Path) {
         let p = e.unwrap().path();
         std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
     }
-}
-
-/// Every file under `dir`, hidden ones included.
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walkdir(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

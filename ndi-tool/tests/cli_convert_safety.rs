@@ -3,29 +3,11 @@
 
 mod common;
 
-use common::{bin, corpora, run, s, text};
+use common::{bin, convert_quarantined, corpora, files_under, run, s, text};
 
 use std::path::{Path, PathBuf};
 
 use ndi_load::store::{DirLock, LOCK_FILE};
-
-/// Every file under `dir`, hidden ones included.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
 
 /// The JSON objects of every `.jsonl` part of `table` under `out`.
 fn jsonl_rows(out: &Path, table: &str) -> Vec<serde_json::Value> {
@@ -42,6 +24,14 @@ fn jsonl_rows(out: &Path, table: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Runs `ndi-tool convert corpora/demo --out OUT EXTRA...` to its end.
+fn convert_demo(out: &Path, extra: &[&str]) -> std::process::Output {
+    let demo = corpora().join("demo");
+    let mut args = vec!["convert", s(&demo), "--out", s(out)];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 fn manifest(out: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("_manifest.json")).unwrap()).unwrap()
 }
@@ -53,7 +43,7 @@ fn a_locked_output_folder_is_refused_at_once_naming_the_holder() {
     std::fs::create_dir_all(&out).unwrap();
     let held = DirLock::acquire(&out, "the test's run").unwrap();
     let started = std::time::Instant::now();
-    let r = run(&["convert", s(&corpora().join("demo")), "--out", s(&out)]);
+    let r = convert_demo(&out, &[]);
     let stderr = text(&r.stderr);
     assert_eq!(r.status.code(), Some(2), "{stderr}");
     assert!(
@@ -69,13 +59,7 @@ fn a_locked_output_folder_is_refused_at_once_naming_the_holder() {
     // Nothing was written beside the lock.
     assert_eq!(files_under(&out), vec![out.join(LOCK_FILE)]);
     drop(held);
-    let r = run(&[
-        "convert",
-        s(&corpora().join("demo")),
-        "--out",
-        s(&out),
-        "-q",
-    ]);
+    let r = convert_demo(&out, &["-q"]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
 }
 
@@ -85,14 +69,7 @@ fn a_locked_quarantine_folder_is_refused_too() {
     let q = tmp.path().join("q");
     std::fs::create_dir_all(&q).unwrap();
     let _held = DirLock::acquire(&q, "another run's quarantine").unwrap();
-    let r = run(&[
-        "convert",
-        s(&corpora().join("demo")),
-        "--out",
-        s(&tmp.path().join("out")),
-        "--quarantine",
-        s(&q),
-    ]);
+    let r = convert_quarantined(&corpora().join("demo"), &tmp.path().join("out"), &q, &[]);
     let stderr = text(&r.stderr);
     assert_eq!(r.status.code(), Some(2), "{stderr}");
     assert!(
@@ -101,15 +78,7 @@ fn a_locked_quarantine_folder_is_refused_too() {
     );
     // The same folder for both is locked once, not refused by itself.
     let both = tmp.path().join("both");
-    let r = run(&[
-        "convert",
-        s(&corpora().join("demo")),
-        "--out",
-        s(&both),
-        "--quarantine",
-        s(&both),
-        "-q",
-    ]);
+    let r = convert_quarantined(&corpora().join("demo"), &both, &both, &["-q"]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
 }
 
@@ -134,13 +103,7 @@ fn the_lock_of_a_killed_run_does_not_block() {
     .unwrap();
     holder.kill().unwrap();
     holder.wait().unwrap();
-    let r = run(&[
-        "convert",
-        s(&corpora().join("demo")),
-        "--out",
-        s(&out),
-        "-q",
-    ]);
+    let r = convert_demo(&out, &["-q"]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     let description = std::fs::read_to_string(out.join(LOCK_FILE)).unwrap();
     assert!(!description.contains("2026-01-01"), "{description}");
@@ -243,7 +206,7 @@ fn an_interrupted_run_s_temporary_files_are_removed_without_overwrite() {
     for p in &leftovers {
         std::fs::write(p, "partial").unwrap();
     }
-    let r = run(&["convert", s(&corpora().join("demo")), "--out", s(&out)]);
+    let r = convert_demo(&out, &[]);
     let stderr = text(&r.stderr);
     assert_eq!(r.status.code(), Some(0), "{stderr}");
     assert!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{bin, corpora, run, s, text};
+use common::{convert_quarantined, corpora, run, s, text};
 
 #[test]
 fn on_a_terminal_findings_without_a_source_line_name_their_file() {
@@ -82,17 +82,7 @@ fn rejected_files_say_where_they_were_quarantined() {
     )
     .unwrap();
     let q = tmp.path().join("q");
-    let r = bin()
-        .args([
-            "convert",
-            s(&input),
-            "--out",
-            s(&tmp.path().join("out")),
-            "--quarantine",
-            s(&q),
-        ])
-        .output()
-        .unwrap();
+    let r = convert_quarantined(&input, &tmp.path().join("out"), &q, &[]);
     let stderr = text(&r.stderr);
     assert_eq!(r.status.code(), Some(1), "{stderr}");
     assert!(

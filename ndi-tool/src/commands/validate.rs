@@ -5,11 +5,9 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use ndi_format::rules::Rules;
+use ndi_format::rules::{check_reader, strict_warnings};
 use ndi_format::tree::{ReadOnce, read_once};
-use ndi_format::{
-    DecodedText, Finding, Format, InputBuffer, Limits, Location, Reader, Record, Severity, Warning,
-};
+use ndi_format::{DecodedText, Finding, Format, InputBuffer, Limits, Location, Reader, Severity};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -61,43 +59,7 @@ pub fn check_file(
             if encoding.starts_with("UTF-16") {
                 findings.extend(declared_encoding_mismatch(&input.path, encoding));
             }
-            let mut rules = matches!(f, Format::Ndi | Format::Mmi | Format::Vdi | Format::Disco)
-                .then(|| Rules::new(f, reader.header()));
-            let mut record = Record::default();
-            let result = loop {
-                match reader.read_record(&mut record) {
-                    Ok(true) => {
-                        if let Some(rules) = &mut rules {
-                            let position = reader.position_of(record.offset);
-                            rules.record(&record, position);
-                        }
-                    }
-                    Ok(false) => break Ok(()),
-                    Err(e) => break Err(e),
-                }
-            };
-            push_reader_warnings(reader.warnings(), reader.warning_count(), &mut findings);
-            match result {
-                Err(e) => findings.push(Finding::from(&e)),
-                Ok(()) => {
-                    if let Some(rules) = rules {
-                        findings.extend(rules.finish());
-                    }
-                    if f == Format::Other {
-                        let root = reader.header().root.to_string();
-                        findings.push(Finding::new(
-                            Severity::Error,
-                            "unknown-format",
-                            format!("root element <{root}> is not one of the known formats"),
-                            Location {
-                                position: Some(reader.root_position()),
-                                element_path: Some(format!("/{root}")),
-                                ..Location::default()
-                            },
-                        ))
-                    }
-                }
-            }
+            findings.extend(check_reader(&mut reader).findings);
         }
     }
     if format.is_none() || findings.iter().any(|f| f.rule == "xml-syntax") {
@@ -110,31 +72,6 @@ pub fn check_file(
         input: input.clone(),
         format,
         findings,
-    }
-}
-
-/// The reader's warnings as errors, and a count of those not kept.
-///
-/// `validate` is strict XML 1.0: a character XML forbids makes the file invalid (as for
-/// libxml2), even though the reader keeps the value and the loader loads the file with a
-/// warning.
-fn push_reader_warnings(warnings: &[Warning], count: u64, findings: &mut Vec<Finding>) {
-    findings.extend(warnings.iter().map(|w| {
-        let mut f = Finding::from(w);
-        f.severity = Severity::Error;
-        f
-    }));
-    let unlisted = count.saturating_sub(warnings.len() as u64);
-    if unlisted > 0 {
-        findings.push(Finding::new(
-            Severity::Error,
-            "xml-illegal-char",
-            format!(
-                "{unlisted} more characters XML forbids (only the first {} of a file are listed)",
-                ndi_format::MAX_KEPT_WARNINGS
-            ),
-            Location::default(),
-        ));
     }
 }
 
@@ -153,7 +90,7 @@ fn check_small_file(
     };
     let read = read_once(&bytes);
     let report = &read.reader;
-    push_reader_warnings(&report.warnings, report.warning_count, findings);
+    findings.extend(strict_warnings(&report.warnings, report.warning_count));
     if let Some(e) = &report.error {
         return findings.push(Finding::from(e));
     }
@@ -181,21 +118,13 @@ fn declared_encoding_mismatch(path: &Path, encoding: &str) -> Option<Finding> {
     } else {
         file.take(512).read_to_end(&mut head)
     };
-    let body = head
-        .strip_prefix(b"\xFF\xFE")
-        .or_else(|| head.strip_prefix(b"\xFE\xFF"))
-        .unwrap_or(&head);
-    let big_endian = encoding == "UTF-16BE";
-    let units = body.chunks_exact(2).map(|p| {
-        if big_endian {
-            u16::from_be_bytes([p[0], p[1]])
-        } else {
-            u16::from_le_bytes([p[0], p[1]])
-        }
-    });
-    let text: String = char::decode_utf16(units)
-        .map(|c| c.unwrap_or('\u{FFFD}'))
-        .collect();
+    // The head's text as the reader decodes it; a head cut inside a surrogate pair is
+    // decoded without the pair's first half.
+    let limits = Limits::default();
+    let decoded = DecodedText::decode(&head, &limits)
+        .or_else(|_| DecodedText::decode(&head[..head.len().saturating_sub(2)], &limits))
+        .ok()?;
+    let text = decoded.as_str()?;
     let declaration = &text[..text.find("?>")?];
     if !declaration.trim_start().starts_with("<?xml") {
         return None;

@@ -31,3 +31,35 @@ pub fn corpora() -> PathBuf {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// Every file under `dir`, hidden ones included, sorted (none when `dir` is missing).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs `ndi-tool convert INPUT --out OUT --quarantine QUARANTINE EXTRA...` to its end.
+pub fn convert_quarantined(input: &Path, out: &Path, quarantine: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "convert",
+        s(input),
+        "--out",
+        s(out),
+        "--quarantine",
+        s(quarantine),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
