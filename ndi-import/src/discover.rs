@@ -197,7 +197,7 @@ fn age_of(metadata: &std::fs::Metadata, now: SystemTime) -> Duration {
 }
 
 /// Whether `path` (with `metadata`) is complete now, given the settle time (see the module
-/// documentation): reads at most its first 4 and last 8 bytes.
+/// documentation): reads at most a few bytes at its start and its last 8.
 pub fn is_complete(
     path: &Path,
     metadata: &std::fs::Metadata,
