@@ -10,7 +10,8 @@ PARQUET_OUT is `ndi-tool convert --partition-by date` of the same inputs. For ev
 - its row count equals the Parquet output's;
 - its columns and types equal the Parquet output's, timestamps compared by zone only (Delta
   stores microseconds, our Parquet milliseconds: see docs/TABLES.md);
-- in `documents`, every document_id appears once.
+- in `documents`, every document_id has exactly one row whose status is not `duplicate`, and
+  every `duplicate` row names the file it copies (`duplicate_of`).
 """
 import os
 import sys
@@ -86,9 +87,13 @@ def check_deltalake_polars(parquet_out, root):
         if str(frame.schema["load_date"]) != "Date":
             fail(f"{table}: load_date is {frame.schema['load_date']}, not Date")
         if table == "documents":
-            ids = got.column("document_id")
-            if len(pc.unique(ids)) != got.num_rows:
-                fail("documents: a document_id appears more than once")
+            copy = pc.equal(got.column("status"), "duplicate")
+            own = got.filter(pc.invert(copy))
+            if len(pc.unique(own.column("document_id"))) != own.num_rows:
+                fail("documents: a document_id has more than one row that is not a duplicate")
+            copies = got.filter(copy)
+            if copies.column("duplicate_of").null_count:
+                fail("documents: a duplicate row without duplicate_of")
         print(f"  {table}: {got.num_rows} rows, {len(got_cols)} columns (deltalake, Polars)")
 
 

@@ -47,8 +47,8 @@ throughput() {
         sync
         local c i f
         c=$(seconds "$BIN" convert "$src" --out "$WORK/pq" -q --threads "$THREADS")
-        # Hard-linked copies: import moves (here deletes) them, the corpus stays. Files older
-        # than an hour are taken without a gzip check; fresh ones get one (discover.rs).
+        # Hard-linked copies: import moves (here deletes) them, the corpus stays. Once with
+        # files older than an hour, once with fresh ones (docs/TABLES.md, "Incomplete files").
         cp -al "$src" "$WORK/in"
         find "$WORK/in" -type f -exec touch -h -d '2 hours ago' {} +
         sync

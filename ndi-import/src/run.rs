@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ndi_delta::{DeltaRoot, DeltaTable, FileLock, RootOptions, TxnId};
-use ndi_load::tables::Table;
-use ndi_load::{DocumentOutcome, Input, LoadOptions, Progress, Status};
+use ndi_delta::{DataFile, DeltaRoot, DeltaTable, FileLock, RootOptions, TxnId};
+use ndi_load::tables::{Table, TableBuilder};
+use ndi_load::{BatchSink, DocumentOutcome, Input, LoadOptions, Progress, Status};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::discover::discover;
+use crate::discover::{OLD_ENOUGH, Released, discover, still_being_written};
 use crate::error::{ImportError, IoContext};
 use crate::index::DocumentIndex;
 use crate::sink::DeltaSinkFactory;
@@ -40,7 +40,8 @@ pub enum Finish {
 pub struct ImportOptions {
     /// The incoming folders.
     pub incoming: Vec<PathBuf>,
-    /// A file not gzip-complete is taken when unchanged for this long.
+    /// A plain file is taken when unchanged for this long; so is a gzip file whose trailer
+    /// does not pass the cheap check (see [`crate::discover`]).
     pub settle: Duration,
     /// What to do with imported (and duplicate) files.
     pub finish: Finish,
@@ -123,6 +124,28 @@ struct PlannedFile {
     document_id: String,
     /// Already in the table, or earlier in this run.
     duplicate: bool,
+    /// Its size.
+    #[serde(default)]
+    bytes: u64,
+    /// Whether it is gzipped.
+    #[serde(default)]
+    compressed: bool,
+    /// With `duplicate`: the `source_path` of the document loaded with the same bytes (none
+    /// when its row was not found).
+    #[serde(default)]
+    duplicate_of: Option<String>,
+}
+
+/// A claimed file found still being written, put back where it came from before anything of
+/// the run was committed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct PutBack {
+    /// Name in the claimed folder.
+    claimed: String,
+    /// Where it goes back to.
+    source: String,
+    /// Left alone while unchanged until its modification time is this old (seconds).
+    hold_secs: u64,
 }
 
 /// The plan of a run, written before anything is committed: what a resumed run redoes.
@@ -131,7 +154,23 @@ struct Plan {
     run: i64,
     loaded_at: i64,
     files: Vec<PlannedFile>,
+    /// Files taken out of the run before any commit (still being written).
+    #[serde(default)]
+    put_back: Vec<PutBack>,
 }
+
+/// What one load of a run's files gave.
+struct Attempt {
+    /// The data files written, per table.
+    files: Vec<Vec<DataFile>>,
+    /// Each loaded document's outcome.
+    observed: Observed,
+    /// Rows written per table.
+    rows: [u64; Table::COUNT],
+}
+
+/// Bytes already read, by claimed name, so that a file is read once per run.
+type Preloaded = HashMap<String, Arc<[u8]>>;
 
 /// Each planned file's outcome, written after loading and before the commits.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +191,7 @@ pub struct Importer {
     tables: Vec<DeltaTable>,
     work: PathBuf,
     index: DocumentIndex,
+    released: Released,
     options: ImportOptions,
 }
 
@@ -172,6 +212,7 @@ impl Importer {
             tables,
             work,
             index: DocumentIndex::new(),
+            released: Released::new(),
             options,
         })
     }
@@ -210,29 +251,65 @@ impl Importer {
         let started = Instant::now();
         let _lock = FileLock::acquire(&self.work.join("lock"), true)?;
         let mut summary = RunSummary::default();
-        let plan = match read_state::<Plan>(&self.work.join("plan.json"))? {
+        let planned = match read_state::<Plan>(&self.work.join("plan.json"))? {
             Some(plan) => {
                 summary.resumed = true;
-                plan
+                self.put_back(&plan.put_back, &mut summary);
+                if self.committed_any(plan.run, IMPORT_APP_ID)? {
+                    Some((plan, Preloaded::new()))
+                } else {
+                    // Nothing of the run is in the tables: planned again, from the claimed
+                    // files as they are now (one may have been still being written).
+                    self.plan()?
+                }
             }
             None => {
                 self.claim(&mut summary)?;
-                match self.plan()? {
-                    Some(plan) => plan,
-                    None => {
-                        summary.seconds = started.elapsed().as_secs_f64();
-                        return Ok(summary);
-                    }
-                }
+                self.plan()?
             }
         };
-        let outcomes = self.execute(&plan, IMPORT_APP_ID, &mut summary)?;
-        self.finish(&plan, &outcomes, &mut summary)?;
-        remove_state(&self.work.join("outcomes.json"))?;
+        if let Some((mut plan, preloaded)) = planned {
+            let outcomes = self.execute(&mut plan, preloaded, IMPORT_APP_ID, &mut summary)?;
+            self.finish(&plan, &outcomes, &mut summary)?;
+        }
+        // The plan first: once it is gone the run is over. (Removing the outcomes first left,
+        // when a kill fell between the two, a finished run's plan without its outcomes.)
         remove_state(&self.work.join("plan.json"))?;
+        remove_state(&self.work.join("outcomes.json"))?;
         remove_state(&self.work.join("claims.jsonl"))?;
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)
+    }
+
+    /// Whether any table has committed run `run` of `app_id`.
+    fn committed_any(&self, run: i64, app_id: &str) -> Result<bool, ImportError> {
+        for table in &self.tables {
+            if table.txn_version(app_id)?.unwrap_or(0) >= run {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Puts files still being written back where they came from (those still claimed), each
+    /// left alone by discovery while unchanged; counted as incomplete.
+    fn put_back(&mut self, files: &[PutBack], summary: &mut RunSummary) {
+        let claimed_dir = self.claimed_dir();
+        for file in files {
+            let from = claimed_dir.join(&file.claimed);
+            let Ok(metadata) = std::fs::symlink_metadata(&from) else {
+                continue;
+            };
+            match put_back_file(&from, Path::new(&file.source)) {
+                Ok(target) => {
+                    summary.incomplete += 1;
+                    let hold = Duration::from_secs(file.hold_secs);
+                    self.released.record(target, &metadata, hold);
+                }
+                Err(_) => summary.failed += 1,
+            }
+        }
+        sync_dir(&claimed_dir);
     }
 
     /// Claims complete incoming files by renaming them into the claimed folder, each recorded
@@ -253,6 +330,7 @@ impl Importer {
             self.options.settle,
             self.options.max_files,
             self.options.max_bytes,
+            &mut self.released,
         );
         summary.incomplete = incomplete as u64;
         if candidates.is_empty() {
@@ -301,8 +379,9 @@ impl Importer {
     }
 
     /// Plans a run from the claimed folder: its number, `loaded_at`, and each file's id and
-    /// whether it is a duplicate. Written to `plan.json` before anything is committed.
-    fn plan(&mut self) -> Result<Option<Plan>, ImportError> {
+    /// whether it is a duplicate. Written to `plan.json` before anything is committed. Returns
+    /// the files' bytes too, so that the load does not read them again.
+    fn plan(&mut self) -> Result<Option<(Plan, Preloaded)>, ImportError> {
         let claimed_dir = self.claimed_dir();
         let mut names: Vec<String> = Vec::new();
         for entry in std::fs::read_dir(&claimed_dir).io("list", &claimed_dir)? {
@@ -318,38 +397,66 @@ impl Importer {
         let sources = read_journal(&self.work.join("claims.jsonl"))?;
         let run = self.next_run(IMPORT_APP_ID)?;
         let loaded_at = self.options.loaded_at.unwrap_or_else(ndi_load::load::now);
-        self.index.refresh(&self.tables[Table::Documents.index()])?;
-        let ids: Vec<Result<String, ImportError>> = names
+        let read: Vec<Result<Arc<[u8]>, ImportError>> = names
             .par_iter()
             .map(|name| {
                 let path = claimed_dir.join(name);
-                let bytes = std::fs::read(&path).io("read", &path)?;
-                Ok(ndi_load::load::document_id(&bytes))
+                Ok(std::fs::read(&path).io("read", &path)?.into())
             })
             .collect();
-        let mut seen = HashSet::new();
         let mut files = Vec::new();
-        for (name, document_id) in names.into_iter().zip(ids) {
-            let document_id = document_id?;
-            let duplicate = self.index.contains(&document_id) || !seen.insert(document_id.clone());
+        let mut preloaded = Preloaded::new();
+        for (name, bytes) in names.into_iter().zip(read) {
+            let bytes = bytes?;
             let source = sources.get(&name).cloned().unwrap_or_else(|| {
                 let original = name.split_once('~').map_or(name.as_str(), |(_, n)| n);
                 original.to_string()
             });
-            files.push(PlannedFile {
-                claimed: name,
-                source,
-                document_id,
-                duplicate,
-            });
+            files.push(planned_file(name.clone(), source, &bytes));
+            preloaded.insert(name, bytes);
         }
+        self.mark_duplicates(&mut files)?;
         let plan = Plan {
             run,
             loaded_at,
             files,
+            put_back: Vec::new(),
         };
         write_state(&self.work.join("plan.json"), &plan)?;
-        Ok(Some(plan))
+        Ok(Some((plan, preloaded)))
+    }
+
+    /// Marks the files whose document is already in `documents` (as of a refresh of the
+    /// index now) or earlier in `files`, each with the `source_path` of the one loaded.
+    fn mark_duplicates(&mut self, files: &mut [PlannedFile]) -> Result<(), ImportError> {
+        let documents = &self.tables[Table::Documents.index()];
+        self.index.refresh(documents)?;
+        let mut first: HashMap<&str, &str> = HashMap::new();
+        let mut marks = Vec::with_capacity(files.len());
+        for file in files.iter() {
+            let id = file.document_id.as_str();
+            marks.push(if self.index.contains(id) {
+                Some(None)
+            } else if let Some(source) = first.get(id) {
+                Some(Some(source.to_string()))
+            } else {
+                first.insert(id, &file.source);
+                None
+            });
+        }
+        let in_table = files
+            .iter()
+            .zip(&marks)
+            .filter(|(_, mark)| matches!(mark, Some(None)))
+            .map(|(f, _)| f.document_id.as_str());
+        let originals = self.index.originals(documents, in_table)?;
+        for (file, mark) in files.iter_mut().zip(marks) {
+            if let Some(of) = mark {
+                file.duplicate = true;
+                file.duplicate_of = of.or_else(|| originals.get(&file.document_id).cloned());
+            }
+        }
+        Ok(())
     }
 
     /// The next run number of `app_id`: one past the highest any table has committed.
@@ -382,10 +489,12 @@ impl Importer {
 
     /// Loads the plan's new files and commits every table not yet at the run, `documents`
     /// last. Returns each file's outcome (from `outcomes.json` when every table already has
-    /// the run).
+    /// the run). A file found still being written is taken out of the plan first (only
+    /// while nothing of the run is committed).
     fn execute(
         &mut self,
-        plan: &Plan,
+        plan: &mut Plan,
+        preloaded: Preloaded,
         app_id: &str,
         summary: &mut RunSummary,
     ) -> Result<Outcomes, ImportError> {
@@ -393,10 +502,22 @@ impl Importer {
         let wanted = self.lagging(plan.run, app_id)?;
         let saved =
             read_state::<Outcomes>(&self.work.join("outcomes.json"))?.filter(|o| o.run == plan.run);
+        let done = !wanted.iter().any(|w| *w);
         let outcomes = match saved {
-            Some(outcomes) if !wanted.iter().any(|w| *w) => outcomes,
-            _ => self.load_and_commit(plan, app_id, wanted, summary)?,
+            Some(outcomes) if done => outcomes,
+            // Every table has the run and its outcomes are gone: they are removed only after
+            // every file was finished (a plan left by an earlier version, which removed them
+            // before the plan), so there is nothing left to do but remove the plan.
+            None if done => Outcomes {
+                run: plan.run,
+                ..Outcomes::default()
+            },
+            _ => self.load_and_commit(plan, preloaded, app_id, wanted, summary)?,
         };
+        if plan.files.is_empty() {
+            // Every file was put back: no run.
+            summary.run = 0;
+        }
         for (status, _) in outcomes.files.values() {
             *summary.files.entry(status.clone()).or_default() += 1;
         }
@@ -405,32 +526,155 @@ impl Importer {
         }
         for file in &plan.files {
             if !file.duplicate {
-                self.index.insert(file.document_id.clone());
+                self.index.insert(file.document_id.clone(), &file.source);
             }
         }
         Ok(outcomes)
     }
 
-    fn load_and_commit(
+    /// Loads the plan's new files into data files of the tables in `wanted`, with one row
+    /// for each duplicate in `documents`. When every table is wanted (nothing of the run is
+    /// committed) and `app_id` is the importer's, files found still being written are put
+    /// back and taken out of the plan (rewritten), and the rest is loaded again.
+    fn load_files(
         &mut self,
-        plan: &Plan,
+        plan: &mut Plan,
+        mut preloaded: Preloaded,
         app_id: &str,
         wanted: [bool; Table::COUNT],
         summary: &mut RunSummary,
-    ) -> Result<Outcomes, ImportError> {
+    ) -> Result<Attempt, ImportError> {
         let claimed_dir = self.claimed_dir();
         let mut inputs = Vec::new();
         for file in plan.files.iter().filter(|f| !f.duplicate) {
-            let path = match file.claimed.strip_prefix("in-place:") {
-                Some(path) => PathBuf::from(path),
-                None => claimed_dir.join(&file.claimed),
+            let bytes = match preloaded.remove(&file.claimed) {
+                Some(bytes) => bytes,
+                None => {
+                    let path = claimed_path(&claimed_dir, &file.claimed);
+                    std::fs::read(&path).io("read", &path)?.into()
+                }
             };
-            let bytes = std::fs::read(&path).io("read", &path)?;
-            inputs.push(Input::Memory {
-                name: file.source.clone(),
-                bytes: bytes.into(),
-            });
+            inputs.push((
+                file.claimed.clone(),
+                Input::Memory {
+                    name: file.source.clone(),
+                    bytes,
+                },
+            ));
         }
+        drop(preloaded);
+        let may_put_back = app_id == IMPORT_APP_ID && wanted.iter().all(|w| *w);
+        loop {
+            let mut attempt = self.load_inputs(plan, &inputs, wanted)?;
+            let back = if may_put_back {
+                self.found_incomplete(&inputs, &attempt.observed)
+            } else {
+                Vec::new()
+            };
+            if back.is_empty() {
+                if wanted[Table::Documents.index()] {
+                    let written = self.duplicate_rows(plan)?;
+                    let rows: i64 = written.iter().map(|f| f.num_records).sum();
+                    attempt.rows[Table::Documents.index()] += u64::try_from(rows).unwrap_or(0);
+                    attempt.files[Table::Documents.index()].extend(written);
+                }
+                return Ok(attempt);
+            }
+            // Nothing of the run is committed: its data files go, the files still being
+            // written (and their copies) leave the plan, which is rewritten before they are
+            // put back, and the rest is loaded again.
+            for (table, written) in self.tables.iter().zip(&attempt.files) {
+                for file in written {
+                    let _ = std::fs::remove_file(table.path().join(&file.path));
+                }
+            }
+            let ids: HashSet<String> = plan
+                .files
+                .iter()
+                .filter(|f| back.iter().any(|(claimed, _)| *claimed == f.claimed))
+                .map(|f| f.document_id.clone())
+                .collect();
+            let (out, kept): (Vec<PlannedFile>, Vec<PlannedFile>) = std::mem::take(&mut plan.files)
+                .into_iter()
+                .partition(|f| ids.contains(&f.document_id));
+            plan.files = kept;
+            for file in out {
+                let hold = back
+                    .iter()
+                    .find(|(claimed, _)| *claimed == file.claimed)
+                    .map_or(OLD_ENOUGH, |(_, hold)| *hold);
+                plan.put_back.push(PutBack {
+                    claimed: file.claimed,
+                    source: self.resolve_source(&file.source),
+                    hold_secs: hold.as_secs(),
+                });
+            }
+            write_state(&self.work.join("plan.json"), plan)?;
+            let put_back = plan.put_back.clone();
+            self.put_back(&put_back, summary);
+            inputs.retain(|(claimed, _)| plan.files.iter().any(|f| f.claimed == *claimed));
+        }
+    }
+
+    /// The claimed files among `inputs` that the load rejected and that are still being
+    /// written ([`still_being_written`]), with how long each is left alone.
+    fn found_incomplete(
+        &self,
+        inputs: &[(String, Input)],
+        observed: &Observed,
+    ) -> Vec<(String, Duration)> {
+        let now = std::time::SystemTime::now();
+        let claimed_dir = self.claimed_dir();
+        let rejected: HashSet<&str> = observed
+            .iter()
+            .filter(|(_, (status, _))| status == "rejected")
+            .map(|((source, _), _)| source.as_str())
+            .collect();
+        let mut out = Vec::new();
+        for (claimed, input) in inputs {
+            let Input::Memory { name, bytes } = input else {
+                continue;
+            };
+            if !rejected.contains(name.as_str()) {
+                continue;
+            }
+            let age = std::fs::symlink_metadata(claimed_dir.join(claimed))
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|m| now.duration_since(m).ok())
+                .unwrap_or(Duration::ZERO);
+            if let Some(hold) = still_being_written(bytes, age, self.options.settle) {
+                out.push((claimed.clone(), hold));
+            }
+        }
+        out
+    }
+
+    /// Where a file put back goes: where it came from, or (when that is not known) into the
+    /// first incoming folder under its own name.
+    fn resolve_source(&self, source: &str) -> String {
+        let path = Path::new(source);
+        if path.is_absolute() {
+            return source.to_string();
+        }
+        match self.options.incoming.first() {
+            Some(folder) => folder
+                .canonicalize()
+                .unwrap_or_else(|_| folder.clone())
+                .join(path.file_name().unwrap_or(path.as_os_str()))
+                .display()
+                .to_string(),
+            None => source.to_string(),
+        }
+    }
+
+    /// One load of `inputs` into data files of the run.
+    fn load_inputs(
+        &self,
+        plan: &Plan,
+        inputs: &[(String, Input)],
+        wanted: [bool; Table::COUNT],
+    ) -> Result<Attempt, ImportError> {
         let observed: Arc<Mutex<Observed>> = Arc::default();
         let sink_observed = Arc::clone(&observed);
         let progress = Progress {
@@ -448,21 +692,76 @@ impl Importer {
         let mut load = self.options.load.clone();
         load.loaded_at = plan.loaded_at;
         load.quarantine = None;
-        let load_date = date_of(plan.loaded_at);
-        let factory = DeltaSinkFactory::new(
+        let factory = self.sink_factory(plan, wanted);
+        let inputs: Vec<Input> = inputs.iter().map(|(_, input)| input.clone()).collect();
+        let loaded = ndi_load::load(&inputs, &load, &&factory, &progress)?;
+        let files = factory.into_files();
+        let observed = observed.lock().map(|m| m.clone()).unwrap_or_default();
+        Ok(Attempt {
+            files,
+            observed,
+            rows: loaded.rows,
+        })
+    }
+
+    fn sink_factory(&self, plan: &Plan, wanted: [bool; Table::COUNT]) -> DeltaSinkFactory {
+        DeltaSinkFactory::new(
             self.tables.iter().map(|t| t.path().to_path_buf()).collect(),
             wanted,
             plan.run,
-            load_date,
-        );
-        let loaded = ndi_load::load(&inputs, &load, &&factory, &progress)?;
-        drop(inputs);
-        let files = factory.into_files();
-        let observed = observed.lock().map(|m| m.clone()).unwrap_or_default();
+            date_of(plan.loaded_at),
+        )
+    }
+
+    /// The `documents` rows of the plan's duplicates (status `duplicate`, `duplicate_of`, no
+    /// child rows), in plan order, in one data file of the run (none without duplicates).
+    fn duplicate_rows(&self, plan: &Plan) -> Result<Vec<DataFile>, ImportError> {
+        let mut builder = TableBuilder::new(Table::Documents);
+        for file in plan.files.iter().filter(|f| f.duplicate) {
+            DocumentOutcome::duplicate(
+                file.document_id.clone(),
+                file.source.clone(),
+                file.bytes,
+                file.compressed,
+                file.duplicate_of.clone(),
+            )
+            .documents_row(&mut builder, plan.loaded_at);
+        }
+        if builder.is_empty() {
+            return Ok(Vec::new());
+        }
+        let batch = builder
+            .finish()
+            .map_err(|e| ImportError::Load(ndi_load::LoadError::Arrow(e)))?;
+        let mut wanted = [false; Table::COUNT];
+        wanted[Table::Documents.index()] = true;
+        let factory = self.sink_factory(plan, wanted);
+        let mut sink = factory.named("dup");
+        sink.write(Table::Documents, batch)?;
+        sink.finish()?;
+        Ok(factory.into_files().swap_remove(Table::Documents.index()))
+    }
+
+    fn load_and_commit(
+        &mut self,
+        plan: &mut Plan,
+        preloaded: Preloaded,
+        app_id: &str,
+        wanted: [bool; Table::COUNT],
+        summary: &mut RunSummary,
+    ) -> Result<Outcomes, ImportError> {
+        let Attempt {
+            files,
+            observed,
+            rows,
+        } = self.load_files(plan, preloaded, app_id, wanted, summary)?;
         let mut outcomes = Outcomes {
             run: plan.run,
             ..Outcomes::default()
         };
+        if plan.files.is_empty() {
+            return Ok(outcomes);
+        }
         for file in &plan.files {
             let entry = if file.duplicate {
                 ("duplicate".to_string(), None)
@@ -477,7 +776,7 @@ impl Importer {
         for table in Table::ALL {
             outcomes
                 .rows
-                .insert(table.name().to_string(), loaded.rows[table.index()]);
+                .insert(table.name().to_string(), rows[table.index()]);
         }
         write_state(&self.outcomes_path(app_id), &outcomes)?;
         summary.rows = outcomes.rows.clone();
@@ -620,29 +919,30 @@ impl Importer {
         let started = Instant::now();
         let _lock = FileLock::acquire(&self.work.join("lock"), true)?;
         let mut summary = RunSummary::default();
-        self.index.refresh(&self.tables[Table::Documents.index()])?;
         let run = self.next_run(CONVERT_APP_ID)?;
         let loaded_at = self.options.loaded_at.unwrap_or_else(ndi_load::load::now);
-        let mut seen = HashSet::new();
         let mut files = Vec::new();
+        let mut preloaded = Preloaded::new();
         for path in paths {
-            let bytes = std::fs::read(path).io("read", path)?;
-            let document_id = ndi_load::load::document_id(&bytes);
-            let duplicate = self.index.contains(&document_id) || !seen.insert(document_id.clone());
-            files.push(PlannedFile {
-                claimed: format!("in-place:{}", path.display()),
-                source: path.display().to_string(),
-                document_id,
-                duplicate,
-            });
+            let bytes: Arc<[u8]> = std::fs::read(path).io("read", path)?.into();
+            let claimed = format!("in-place:{}", path.display());
+            files.push(planned_file(
+                claimed.clone(),
+                path.display().to_string(),
+                &bytes,
+            ));
+            preloaded.insert(claimed, bytes);
         }
-        let plan = Plan {
+        self.mark_duplicates(&mut files)?;
+        let mut plan = Plan {
             run,
             loaded_at,
             files,
+            put_back: Vec::new(),
         };
         let wanted = self.lagging(run, CONVERT_APP_ID)?;
-        let outcomes = self.load_and_commit(&plan, CONVERT_APP_ID, wanted, &mut summary)?;
+        let outcomes =
+            self.load_and_commit(&mut plan, preloaded, CONVERT_APP_ID, wanted, &mut summary)?;
         remove_state(&self.outcomes_path(CONVERT_APP_ID))?;
         for (status, _) in outcomes.files.values() {
             *summary.files.entry(status.clone()).or_default() += 1;
@@ -653,6 +953,66 @@ impl Importer {
     }
 }
 
+/// A planned file of `bytes`, not (yet) a duplicate.
+fn planned_file(claimed: String, source: String, bytes: &[u8]) -> PlannedFile {
+    PlannedFile {
+        claimed,
+        source,
+        document_id: ndi_load::load::document_id(bytes),
+        duplicate: false,
+        bytes: bytes.len() as u64,
+        compressed: bytes.starts_with(&[0x1f, 0x8b]),
+        duplicate_of: None,
+    }
+}
+
+/// The path of a planned file: in the claimed folder, or where it is for a load in place.
+fn claimed_path(claimed_dir: &Path, claimed: &str) -> PathBuf {
+    match claimed.strip_prefix("in-place:") {
+        Some(path) => PathBuf::from(path),
+        None => claimed_dir.join(claimed),
+    }
+}
+
+/// Puts `from` back at `to` without replacing anything there (a hard link, then `from`
+/// removed; `to.1`, `to.2`, ... when `to` is another file now). Redone after a crash between
+/// the two steps, it finds `to` is `from` and only removes `from`. Returns where it went.
+fn put_back_file(from: &Path, to: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let source = std::fs::symlink_metadata(from)?;
+    let name = to.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_else(|| "unnamed".into());
+    let dir = to.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    for n in 0..10_000 {
+        let target = if n == 0 {
+            to.to_path_buf()
+        } else {
+            dir.join(format!("{name}.{n}"))
+        };
+        let linked = match std::fs::hard_link(from, &target) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::symlink_metadata(&target)
+                    .is_ok_and(|m| m.dev() == source.dev() && m.ino() == source.ino())
+            }
+            // No hard links on this file system: a rename onto a free name.
+            Err(_) if !target.exists() => {
+                std::fs::rename(from, &target)?;
+                sync_dir(dir);
+                return Ok(target);
+            }
+            Err(e) => return Err(e),
+        };
+        if linked {
+            std::fs::remove_file(from)?;
+            sync_dir(dir);
+            return Ok(target);
+        }
+    }
+    Err(std::io::Error::other("no free name"))
+}
+
 /// The reason file text of a rejected document.
 fn reason_text(outcome: &DocumentOutcome) -> String {
     match &outcome.error {
@@ -661,21 +1021,10 @@ fn reason_text(outcome: &DocumentOutcome) -> String {
     }
 }
 
-/// `YYYY-MM-DD` (UTC) of seconds since the epoch.
+/// `YYYY-MM-DD` (UTC) of seconds since the epoch: the `load_date` partition of a run, the
+/// same date `convert --partition-by date` gives.
 pub fn date_of(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
+    ndi_load::store::iso_date(seconds)
 }
 
 /// Moves `path` into `dir` as `name` (or `name.1`, `name.2`, ... when taken), with `reason`

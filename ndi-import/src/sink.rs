@@ -42,6 +42,16 @@ impl DeltaSinkFactory {
         }
     }
 
+    /// A sink whose files are named `part-r<run>-<label>.parquet`, for rows made apart from
+    /// the load (the `documents` rows of duplicates: label `dup`).
+    pub fn named(&self, label: &str) -> DeltaChunk<'_> {
+        DeltaChunk {
+            factory: self,
+            label: label.to_string(),
+            writers: (0..Table::COUNT).map(|_| None).collect(),
+        }
+    }
+
     /// The files written, per table, sorted by path.
     pub fn into_files(self) -> Vec<Vec<DataFile>> {
         let mut out: Vec<Vec<DataFile>> = vec![Vec::new(); Table::COUNT];
@@ -60,7 +70,9 @@ impl DeltaSinkFactory {
 #[derive(Debug)]
 pub struct DeltaChunk<'f> {
     factory: &'f DeltaSinkFactory,
-    index: usize,
+    /// What names its files after the run: `c<chunk>`, or a name for rows made apart from
+    /// the load.
+    label: String,
     writers: Vec<Option<DataFileWriter>>,
 }
 
@@ -76,8 +88,8 @@ impl BatchSink for DeltaChunk<'_> {
         }
         if self.writers[i].is_none() {
             let relative = format!(
-                "{PARTITION_COLUMN}={}/part-r{:010}-c{:05}.parquet",
-                self.factory.load_date, self.factory.run, self.index
+                "{PARTITION_COLUMN}={}/part-r{:010}-{}.parquet",
+                self.factory.load_date, self.factory.run, self.label
             );
             let partition: BTreeMap<String, Option<String>> = [(
                 PARTITION_COLUMN.to_string(),
@@ -122,10 +134,6 @@ impl<'f> SinkFactory for &'f DeltaSinkFactory {
     type Sink = DeltaChunk<'f>;
 
     fn open(&self, index: usize) -> Result<Self::Sink, LoadError> {
-        Ok(DeltaChunk {
-            factory: self,
-            index,
-            writers: (0..12).map(|_| None).collect(),
-        })
+        Ok((*self).named(&format!("c{index:05}")))
     }
 }

@@ -75,10 +75,11 @@ pub enum Command {
     Diff(DiffArgs),
     /// Import incoming folders into Delta Lake tables, exactly once, continuously with --watch.
     ///
-    /// Each pass takes the complete files (gzip with an intact trailer, or unchanged for
-    /// --settle-secs; others are left alone), claims them by renaming them into
-    /// `ROOT/_import/claimed/`, loads them in parallel, skips documents already in the tables
-    /// (status duplicate), commits every table with the run's transaction id (`documents`
+    /// Each pass takes the complete files (unchanged for --settle-secs, or gzip whose trailer
+    /// fits its size; others are left alone, and a gzip file the load finds cut short is put
+    /// back), claims them by renaming them into `ROOT/_import/claimed/`, loads them in
+    /// parallel, gives documents already in the tables only a `documents` row (status
+    /// duplicate), commits every table with the run's transaction id (`documents`
     /// last), then moves the files to the processed folder (`DIR/<load date>/`) or deletes
     /// them, and rejected ones to the quarantine folder with a reason file. A process killed at
     /// any moment loses nothing and imports nothing twice: the next pass finishes the run.
@@ -260,7 +261,8 @@ pub struct ImportArgs {
     /// Seconds between passes with --watch.
     #[arg(long, default_value_t = 5.0, requires = "watch")]
     pub interval: f64,
-    /// A file that is not gzip with an intact trailer is taken when unchanged this long.
+    /// A file is taken when unchanged this long (a gzip file whose trailer fits its size at
+    /// once); a broken gzip file younger than this is put back, not quarantined.
     #[arg(long, default_value_t = 10)]
     pub settle_secs: u64,
     /// Move imported files here, in a folder per load date (default: ROOT/_processed).

@@ -1,26 +1,26 @@
 //! Crash safety of `ndi-tool import --watch`: killed with SIGKILL at random moments (inside
 //! loads, commits and file moves) while a dropper keeps adding files, and restarted each time.
-//! At the end every input is in exactly one of the processed and quarantine folders, every
-//! document's rows are in every table exactly once, and the tables equal a clean one-shot
-//! import of the same files.
+//! At the end every input is in exactly one of the processed and quarantine folders and has
+//! exactly one `documents` row (a document's own row once per `document_id`, a `duplicate` row
+//! for each other file with its bytes), every document's rows are in every other table exactly
+//! once, and the tables equal a clean one-shot import of the same files.
 //!
 //! A third of the kills come at a random moment, a third right after the first commit of a
 //! table other than `documents` (between the commits of a run), a third shortly after a
-//! `documents` commit (while the run moves its files). `NDI_CRASH_CYCLES` sets the number of
-//! kill cycles (default 30; `.ci/run` runs 200).
+//! `documents` commit (while the run moves its files). Some gzip files are dropped half-written
+//! and completed a moment later, so that runs put files back too. `NDI_CRASH_CYCLES` sets the
+//! number of kill cycles (default 30; `.ci/run` runs 200).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use arrow_array::Array;
-use arrow_array::cast::AsArray;
 use ndi_delta::{DeltaRoot, RootOptions};
 use ndi_load::tables::Table;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ndi-tool");
 
@@ -41,30 +41,7 @@ impl Rng {
 
 fn rows_by_document(root: &Path) -> BTreeMap<String, BTreeMap<String, u64>> {
     let root = DeltaRoot::open(root, RootOptions::default()).unwrap();
-    let mut out = BTreeMap::new();
-    for table in Table::ALL {
-        let delta = root.open_table(table.name()).unwrap();
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for file in delta.active_files().unwrap() {
-            let f = std::fs::File::open(delta.path().join(&file.path)).unwrap();
-            for batch in ParquetRecordBatchReaderBuilder::try_new(f)
-                .unwrap()
-                .build()
-                .unwrap()
-            {
-                let batch = batch.unwrap();
-                let ids = batch
-                    .column_by_name("document_id")
-                    .unwrap()
-                    .as_string::<i32>();
-                for i in 0..ids.len() {
-                    *counts.entry(ids.value(i).to_string()).or_default() += 1;
-                }
-            }
-        }
-        out.insert(table.name().to_string(), counts);
-    }
-    out
+    ndi_import::audit::rows_by_document(&root).unwrap()
 }
 
 fn names_under(dir: &Path, out: &mut Vec<String>) {
@@ -208,7 +185,9 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
     std::fs::create_dir_all(&incoming).unwrap();
 
     // The dropper: hidden temporary name, then a rename (as the receiver does), paced so that
-    // drops go on for most of the kill cycles.
+    // drops go on for most of the kill cycles. Every third gzip file appears half-written and
+    // gets its second half a pace later through the same handle, as a copy in place does: an
+    // importer that takes it meanwhile finds its stream cut short and must put it back.
     let pace = Duration::from_millis(cycles * 500 / sources.len() as u64);
     let dropping = Arc::new(AtomicBool::new(true));
     let dropper = {
@@ -216,11 +195,15 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
         let sources = sources.clone();
         let dropping = Arc::clone(&dropping);
         std::thread::spawn(move || {
-            for (name, bytes) in sources {
+            for (i, (name, bytes)) in sources.into_iter().enumerate() {
                 let temporary = incoming.join(format!(".{name}.part"));
-                std::fs::write(&temporary, &bytes).unwrap();
+                let in_two = name.ends_with(".gz") && i % 3 == 0;
+                let half = if in_two { bytes.len() / 2 } else { bytes.len() };
+                let mut file = std::fs::File::create(&temporary).unwrap();
+                file.write_all(&bytes[..half]).unwrap();
                 std::fs::rename(&temporary, incoming.join(&name)).unwrap();
                 std::thread::sleep(pace);
+                file.write_all(&bytes[half..]).unwrap();
             }
             dropping.store(false, Ordering::SeqCst);
         })
@@ -296,7 +279,9 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
     );
 
     // Drain what is left, as a restart would.
+    // Its error, if any, is shown.
     let status = import(&incoming, &root, &processed, &quarantine)
+        .stderr(Stdio::inherit())
         .status()
         .unwrap();
     assert!(status.code().is_some_and(|c| c <= 1), "{status:?}");
@@ -327,9 +312,41 @@ fn killed_at_random_moments_the_import_loses_nothing_and_imports_nothing_twice()
         "{quarantined:?}"
     );
 
+    // Every file seen has exactly one `documents` row: a document's own row once per
+    // document_id, and a `duplicate` row for each other file with the same bytes.
+    let delta = DeltaRoot::open(&root, RootOptions::default()).unwrap();
+    let documents = ndi_import::audit::document_rows(&delta).unwrap();
+    let mut own: Vec<&str> = documents
+        .iter()
+        .filter(|r| r.status != "duplicate")
+        .map(|r| r.document_id.as_str())
+        .collect();
+    let documents_seen = own.len();
+    own.dedup();
+    assert_eq!(own.len(), documents_seen, "a document's own row twice");
+    let mut row_names: Vec<String> = documents
+        .iter()
+        .map(|r| {
+            Path::new(&r.source_path)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    row_names.sort();
+    assert_eq!(row_names, expected, "documents rows by file");
+    assert!(
+        documents
+            .iter()
+            .filter(|r| r.status == "duplicate")
+            .all(|r| r.duplicate_of.is_some() && own.binary_search(&r.document_id.as_str()).is_ok()),
+        "a duplicate row without the document it copies"
+    );
+    assert!(documents.iter().any(|r| r.status == "duplicate"));
+
     // Every document's rows exactly once: the same as a clean one-shot import.
     let rows = rows_by_document(&root);
-    assert!(rows["documents"].values().all(|&c| c == 1));
     let clean_root = dir.path().join("clean");
     let status = import(
         &kept,

@@ -75,6 +75,105 @@ pub struct DocumentOutcome {
 }
 
 impl DocumentOutcome {
+    /// The outcome of an input not read yet: `rejected` without an error, nothing known.
+    fn unread(source_path: String) -> Self {
+        DocumentOutcome {
+            document_id: String::new(),
+            source_path,
+            format: None,
+            compressed: false,
+            bytes_on_disk: 0,
+            bytes_xml: None,
+            status: Status::Rejected,
+            error: None,
+            warnings: Vec::new(),
+            warning_count: 0,
+            encoding: None,
+            content_bytes_omitted: 0,
+            quarantined_to: None,
+            quarantine_error: None,
+            duplicate_of: None,
+            looks_like: None,
+        }
+    }
+
+    /// The outcome of an input that is not loaded because a document with the same bytes
+    /// (`document_id`) was: status `duplicate`, its size as given and whether it is gzipped,
+    /// and the loaded one's `source_path` in `duplicate_of` (`None` when it is not known). Its
+    /// row ([`DocumentOutcome::documents_row`]) is the one `load` writes for such an input.
+    pub fn duplicate(
+        document_id: String,
+        source_path: String,
+        bytes_on_disk: u64,
+        compressed: bool,
+        duplicate_of: Option<String>,
+    ) -> Self {
+        DocumentOutcome {
+            document_id,
+            compressed,
+            bytes_on_disk,
+            status: Status::Duplicate,
+            duplicate_of,
+            ..DocumentOutcome::unread(source_path)
+        }
+    }
+
+    /// Appends this outcome's row to `b`, a builder of [`Table::Documents`], with `loaded_at`
+    /// (seconds since the epoch): the row every loader writes for an input.
+    pub fn documents_row(&self, b: &mut TableBuilder, loaded_at: i64) {
+        let o = self;
+        let err = o.error.as_ref();
+        let pos = err.and_then(|e| e.location().position);
+        let error_text = o.reason();
+        b.text(col::documents::document_id, Some(&o.document_id))
+            .text(col::documents::source_path, Some(&o.source_path))
+            .text(col::documents::format, o.format.map(Format::name))
+            .boolean(col::documents::compressed, Some(o.compressed))
+            .int64(
+                col::documents::bytes_on_disk,
+                i64::try_from(o.bytes_on_disk).ok(),
+            )
+            .int64(
+                col::documents::bytes_xml,
+                o.bytes_xml.and_then(|v| i64::try_from(v).ok()),
+            )
+            .text(col::documents::status, Some(o.status.name()))
+            .text(col::documents::error, error_text.as_deref())
+            .text(col::documents::error_rule, o.rule())
+            .int64(
+                col::documents::error_line,
+                pos.and_then(|p| i64::try_from(p.line).ok()),
+            )
+            .int64(
+                col::documents::error_column,
+                pos.and_then(|p| i64::try_from(p.column).ok()),
+            )
+            .int64(
+                col::documents::error_offset,
+                pos.and_then(|p| i64::try_from(p.offset).ok()),
+            )
+            .text(
+                col::documents::error_element_path,
+                err.and_then(|e| e.location().element_path.as_deref()),
+            )
+            .int64(
+                col::documents::warning_count,
+                i64::try_from(o.warning_count).ok(),
+            )
+            .text(
+                col::documents::first_warning,
+                o.warnings.first().map(|w| w.to_string()).as_deref(),
+            )
+            .text(col::documents::encoding, o.encoding)
+            .int64(
+                col::documents::content_bytes_omitted,
+                i64::try_from(o.content_bytes_omitted).ok(),
+            )
+            .utc_timestamp(col::documents::loaded_at, Some(loaded_at))
+            .text(col::documents::duplicate_of, o.duplicate_of.as_deref())
+            .end_row();
+    }
+
     /// Why it was rejected, as one line without the file name: what it looks like when it is
     /// not XML at all, then the reader's error (position, element path, rule).
     pub fn reason(&self) -> Option<String> {
@@ -315,24 +414,7 @@ impl Worker {
         sink: &mut S,
         summary: &mut LoadSummary,
     ) -> Result<DocumentOutcome, LoadError> {
-        let mut outcome = DocumentOutcome {
-            document_id: String::new(),
-            source_path: source.name(),
-            format: None,
-            compressed: false,
-            bytes_on_disk: 0,
-            bytes_xml: None,
-            status: Status::Rejected,
-            error: None,
-            warnings: Vec::new(),
-            warning_count: 0,
-            encoding: None,
-            content_bytes_omitted: 0,
-            quarantined_to: None,
-            quarantine_error: None,
-            duplicate_of: None,
-            looks_like: None,
-        };
+        let mut outcome = DocumentOutcome::unread(source.name());
         // The file's bytes are taken out of the worker while it reads them.
         let mut raw = std::mem::take(&mut self.raw);
         let bytes: &[u8] = match source {
@@ -358,10 +440,15 @@ impl Worker {
         // Checked on the bytes read now: a file changed since it was found to be a copy is
         // loaded as what it is now.
         if let Some(original) = copy_of.filter(|o| o.document_id == outcome.document_id) {
-            outcome.status = Status::Duplicate;
-            outcome.duplicate_of = Some(original.source_path.clone());
+            let duplicate = DocumentOutcome::duplicate(
+                outcome.document_id,
+                outcome.source_path,
+                outcome.bytes_on_disk,
+                outcome.compressed,
+                Some(original.source_path.clone()),
+            );
             self.raw = raw;
-            return Ok(outcome);
+            return Ok(duplicate);
         }
         let start = self.tables.lens();
         let result = match self.read_document(bytes, &mut outcome, OnFull::Stop) {
@@ -427,57 +514,7 @@ impl Worker {
     }
 
     fn documents_row(&mut self, o: &DocumentOutcome) {
-        let b: &mut TableBuilder = self.tables.get(Table::Documents);
-        let err = o.error.as_ref();
-        let pos = err.and_then(|e| e.location().position);
-        let error_text = o.reason();
-        b.text(col::documents::document_id, Some(&o.document_id))
-            .text(col::documents::source_path, Some(&o.source_path))
-            .text(col::documents::format, o.format.map(Format::name))
-            .boolean(col::documents::compressed, Some(o.compressed))
-            .int64(
-                col::documents::bytes_on_disk,
-                i64::try_from(o.bytes_on_disk).ok(),
-            )
-            .int64(
-                col::documents::bytes_xml,
-                o.bytes_xml.and_then(|v| i64::try_from(v).ok()),
-            )
-            .text(col::documents::status, Some(o.status.name()))
-            .text(col::documents::error, error_text.as_deref())
-            .text(col::documents::error_rule, o.rule())
-            .int64(
-                col::documents::error_line,
-                pos.and_then(|p| i64::try_from(p.line).ok()),
-            )
-            .int64(
-                col::documents::error_column,
-                pos.and_then(|p| i64::try_from(p.column).ok()),
-            )
-            .int64(
-                col::documents::error_offset,
-                pos.and_then(|p| i64::try_from(p.offset).ok()),
-            )
-            .text(
-                col::documents::error_element_path,
-                err.and_then(|e| e.location().element_path.as_deref()),
-            )
-            .int64(
-                col::documents::warning_count,
-                i64::try_from(o.warning_count).ok(),
-            )
-            .text(
-                col::documents::first_warning,
-                o.warnings.first().map(|w| w.to_string()).as_deref(),
-            )
-            .text(col::documents::encoding, o.encoding)
-            .int64(
-                col::documents::content_bytes_omitted,
-                i64::try_from(o.content_bytes_omitted).ok(),
-            )
-            .utc_timestamp(col::documents::loaded_at, Some(self.options.loaded_at))
-            .text(col::documents::duplicate_of, o.duplicate_of.as_deref())
-            .end_row();
+        o.documents_row(self.tables.get(Table::Documents), self.options.loaded_at);
     }
 }
 

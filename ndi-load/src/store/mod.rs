@@ -7,7 +7,7 @@ mod lock;
 mod manifest;
 mod writer;
 
-pub use layout::Layout;
+pub use layout::{Layout, iso_date};
 pub use lock::{DirLock, LOCK_FILE, LockError};
 pub use manifest::{Manifest, PartitionEntry, write_manifest};
 pub use writer::{
