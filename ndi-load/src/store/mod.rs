@@ -11,6 +11,6 @@ pub use layout::{Layout, iso_date};
 pub use lock::{DirLock, LOCK_FILE, LockError};
 pub use manifest::{Manifest, PartitionEntry, write_manifest};
 pub use writer::{
-    FileFormat, FileSinkFactory, SCHEMA_FILE, created_by, parquet_schema, properties, schema_json,
-    write_empty_tables,
+    FileFormat, FileSinkFactory, SCHEMA_FILE, base_properties, created_by, parquet_schema,
+    properties, schema_json, write_empty_tables,
 };

@@ -14,7 +14,7 @@ use arrow_array::{ArrayRef, RecordBatch, TimestampMillisecondArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesBuilder};
 use parquet::schema::types::ColumnPath;
 
 use crate::load::{BatchSink, LoadError, SinkFactory};
@@ -113,15 +113,26 @@ pub fn created_by() -> String {
     )
 }
 
-/// Writer settings for `table`: zstd (level 1: most of the size gain at a fraction of the
-/// time), dictionary encoding except on near-unique text, statistics on numbers, timestamps
-/// and the text columns readers filter on.
-pub fn properties(table: Table) -> WriterProperties {
-    let mut b = WriterProperties::builder()
+/// Writer settings of a table outside the contract (the reconciled tables, say): zstd
+/// (level 1: most of the size gain at a fraction of the time), dictionary encoding,
+/// statistics per column chunk, and our `created_by`.
+pub fn base_properties() -> WriterProperties {
+    base_builder().build()
+}
+
+fn base_builder() -> WriterPropertiesBuilder {
+    WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Chunk)
-        .set_created_by(created_by());
+        .set_created_by(created_by())
+}
+
+/// Writer settings for `table`: those of [`base_properties`], without dictionary encoding
+/// on near-unique text and with statistics only on numbers, timestamps and the text columns
+/// readers filter on.
+pub fn properties(table: Table) -> WriterProperties {
+    let mut b = base_builder();
     for field in table.schema().fields() {
         let name = field.name().as_str();
         let column = ColumnPath::from(name);

@@ -28,8 +28,6 @@ use ndi_delta::{DeltaRoot, FileLock, ReplaceOutcome, TxnId, delta_batch, write_d
 use ndi_reconcile::{Inputs, Output, Reconciled, Rules, reconcile};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 
 use crate::cli::ReconcileArgs;
 use crate::commands::Outcome;
@@ -314,7 +312,7 @@ fn write_delta(
                     batch.schema(),
                     std::slice::from_ref(&batch),
                     BTreeMap::new(),
-                    properties()?,
+                    ndi_load::store::base_properties(),
                 )
                 .with_context(|| format!("writing {}", table.path().join(&name).display()))?,
             );
@@ -340,13 +338,6 @@ fn write_delta(
         }
     }
     Ok(run)
-}
-
-/// The Parquet settings of the reconciled tables' files (both stores).
-fn properties() -> Result<WriterProperties> {
-    Ok(WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
-        .build())
 }
 
 /// `--as-of`: seconds, a date, a date and time (UTC) or RFC 3339.
@@ -455,7 +446,7 @@ fn millis(batch: &RecordBatch) -> Result<RecordBatch> {
 /// under a hidden name first, then the earlier parts are removed and the new ones renamed
 /// into place, so a failed run leaves the earlier tables whole.
 fn write_parquet(root: &Path, out: &Reconciled) -> Result<()> {
-    let props = properties()?;
+    let props = ndi_load::store::base_properties();
     let mut staged = Vec::new();
     for t in Output::ALL {
         let dir = root.join(t.name());

@@ -43,12 +43,12 @@ fn open(root: &std::path::Path, single_writer: bool) -> Result<DeltaRoot> {
         .with_context(|| format!("opening {}", root.display()))
 }
 
-/// The Parquet settings of a contract table (the defaults for another table).
+/// The Parquet settings of a contract table (those of the reconciled tables for another).
 fn properties(name: &str) -> WriterProperties {
     Table::ALL
         .iter()
         .find(|t| t.name() == name)
-        .map_or_else(WriterProperties::default, |t| {
+        .map_or_else(ndi_load::store::base_properties, |t| {
             ndi_load::store::properties(*t)
         })
 }
